@@ -1,0 +1,110 @@
+// Compiles a policy set (head office's revision, or a branch's effective set) once into an
+// immutable CompiledPolicy, and evaluates decisions against it: input schema first, then the
+// decision's own compiled rules. Evaluation is a function of (compiled policy, input, instant).
+import { badInput, ZhiduError } from '../errors.ts';
+import type { Diagnostic } from '../policy/diagnostics.ts';
+import type { PolicyKind } from '../policy/kinds.ts';
+import type { PolicySet } from '../policy/policy-set.ts';
+import { validatorFor } from '../policy/schema.ts';
+import { childPointer } from '../policy/pointer.ts';
+import { PolicyCompileError, type CompiledDecision, type DecisionDefinition, type DecisionOutcome, type EvalContext, type PolicyView } from './decision.ts';
+import { DECISIONS } from './decisions/index.ts';
+import type { TraceStep } from './rules.ts';
+
+export interface DecideOptions {
+  at?: Date;
+  explain?: boolean;
+}
+
+export interface DecisionResult {
+  decision: string;
+  output: Record<string, unknown>;
+  trace?: TraceStep[];
+}
+
+function viewOf(set: PolicySet): PolicyView {
+  return {
+    doc<T>(kind: PolicyKind): T {
+      const d = set.documents.get(kind);
+      if (!d) throw new PolicyCompileError([{ file: '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error' }]);
+      return d.value as T;
+    },
+    source(kind, pointer) {
+      const d = set.documents.get(kind);
+      const at = d?.source.locate(pointer) ?? { line: 1, column: 1 };
+      return { file: at.file ?? d?.file ?? kind, path: pointer, line: at.line, column: at.column };
+    },
+  };
+}
+
+/** Validate a decision input against its schema; the first problem becomes BAD_INPUT naming the field. */
+export function checkInput(definition: DecisionDefinition, input: unknown): Record<string, unknown> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badInput('', 'the input must be a JSON object');
+  const validate = validatorFor(definition.inputSchema);
+  if (!validate(input)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const p = e.params as Record<string, unknown>;
+      const field = e.keyword === 'required' ? childPointer(e.instancePath, String(p.missingProperty)) : e.instancePath;
+      const message = e.keyword === 'required' ? 'is required' : `${e.message ?? e.keyword}`;
+      return { field, message };
+    });
+    const first = problems[0]!;
+    throw new ZhiduError('BAD_INPUT', `${first.field || 'input'}: ${first.message}`, problems);
+  }
+  return input as Record<string, unknown>;
+}
+
+export class CompiledPolicy {
+  private readonly compiled: ReadonlyMap<string, { definition: DecisionDefinition; decision: CompiledDecision }>;
+
+  private constructor(compiled: Map<string, { definition: DecisionDefinition; decision: CompiledDecision }>) {
+    this.compiled = compiled;
+    Object.freeze(this);
+  }
+
+  /** Compile every decision; all failures are reported together in one PolicyCompileError. */
+  static compile(set: PolicySet, definitions: readonly DecisionDefinition[] = DECISIONS): CompiledPolicy {
+    const view = viewOf(set);
+    const compiled = new Map<string, { definition: DecisionDefinition; decision: CompiledDecision }>();
+    const problems: Diagnostic[] = [];
+    for (const definition of definitions) {
+      try {
+        compiled.set(definition.name, { definition, decision: definition.compile(view) });
+      } catch (err) {
+        if (err instanceof PolicyCompileError) problems.push(...err.diagnostics);
+        else throw err;
+      }
+    }
+    if (problems.length > 0) {
+      const unique = [...new Map(problems.map((d) => [`${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`, d])).values()];
+      throw new PolicyCompileError(unique);
+    }
+    return new CompiledPolicy(compiled);
+  }
+
+  get decisionNames(): string[] {
+    return [...this.compiled.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.compiled.has(name);
+  }
+
+  async decide(name: string, input: unknown, options: DecideOptions = {}): Promise<DecisionResult> {
+    const entry = this.compiled.get(name);
+    if (!entry) throw new ZhiduError('NOT_FOUND', `No decision "${name}"; decisions: ${this.decisionNames.join(', ')}.`);
+    const at = options.at ?? new Date();
+    const explain = options.explain ?? false;
+    const ctx: EvalContext = {
+      at,
+      explain,
+      decide: async (other: string, otherInput: unknown): Promise<DecisionOutcome> => {
+        const r = await this.decide(other, otherInput, { at, explain });
+        return { output: r.output, ...(r.trace ? { trace: r.trace } : {}) };
+      },
+    };
+    const valid = checkInput(entry.definition, input);
+    const outcome = await entry.decision.evaluate(valid, ctx);
+    return { decision: name, output: outcome.output, ...(explain ? { trace: outcome.trace ?? [] } : {}) };
+  }
+}

@@ -1,0 +1,35 @@
+// The one catalogue of runtime error codes (API.md): each with its HTTP status and a message.
+// A code, once published, keeps its meaning; a retired code is never reused.
+
+export const ERROR_CODES = {
+  BAD_INPUT: { status: 400, message: 'The request or decision input is malformed.' },
+  UNAUTHENTICATED: { status: 401, message: 'No token, or an unknown or revoked token.' },
+  FORBIDDEN: { status: 403, message: 'The role or branch of this token may not do this.' },
+  NOT_FOUND: { status: 404, message: 'No such resource.' },
+  PROPOSAL_STALE: { status: 409, message: 'Head office changed what this override touches since it was proposed.' },
+  CONFLICT: { status: 409, message: 'The resource changed under this request (for example, a double approval).' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than allowed.' },
+  POLICY_INVALID: { status: 422, message: 'The policy documents have problems (YAML, schema or semantic).' },
+  OVERRIDE_OUT_OF_BOUNDS: { status: 422, message: 'The override changes something head office does not allow, or beyond its bound.' },
+  INTERNAL: { status: 500, message: 'An unexpected error; the request id in the logs says more.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class ZhiduError extends Error {
+  readonly status: number;
+  constructor(readonly code: ErrorCode, message?: string, readonly details?: readonly unknown[]) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = 'ZhiduError';
+    this.status = ERROR_CODES[code].status;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details?: readonly unknown[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** A decision input problem: names the field (JSON Pointer into the input) that is wrong. */
+export function badInput(field: string, message: string): ZhiduError {
+  return new ZhiduError('BAD_INPUT', `${field || 'input'}: ${message}`, [{ field, message }]);
+}

@@ -1,0 +1,13 @@
+// Shapes shared by every kind's document (schemas/common.schema.json).
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export interface DocumentHeader {
+  kind: string;
+  schemaVersion: 1;
+  title: Label;
+  source?: string;
+}

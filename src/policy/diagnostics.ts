@@ -57,6 +57,7 @@ export const DIAGNOSTIC_CODES = {
   CLASS_UNREACHABLE: 'A declared class is not reachable from any cell.',
   CELL_MISSING: 'A tier lacks the class for a turnover group.',
   PACKAGE_MISSING: 'A class has no service package.',
+  CLASS_DUPLICATE_PACKAGE: 'A class is served by more than one service package.',
   OPTION_UNSCORED: 'A questionnaire option has no score.',
   SCORE_BAND_COVERAGE: 'Score bands do not exactly cover the possible totals.',
   LEVEL_UNDECLARED: 'A level is referenced that is not declared.',

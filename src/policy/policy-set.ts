@@ -36,7 +36,7 @@ export interface PolicyText {
 
 export const POLICY_FILE = /\.ya?ml$/i;
 
-function positioned(file: string, kind: string | undefined, source: SourceMap, problems: Problem[]): Diagnostic[] {
+export function positioned(file: string, kind: string | undefined, source: SourceMap, problems: Problem[]): Diagnostic[] {
   return problems.map((p) => {
     const at = source.locate(p.path, p.atKey);
     return {
@@ -63,7 +63,6 @@ export interface LoadOptions {
 export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptions = {}): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const documents = new Map<PolicyKind, PolicyDocument>();
-  const schemaValid = new Map<PolicyKind, PolicyDocument>();
 
   for (const { file, text: raw } of texts) {
     let text: string;
@@ -98,30 +97,43 @@ export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptio
       continue;
     }
     documents.set(kind, doc);
-    const problems = validateAgainst(schemaFileOf(kind), value);
-    diagnostics.push(...positioned(file, kind, parsed.source, problems));
-    if (problems.length === 0) schemaValid.set(kind, doc);
   }
 
   // A file whose kind could not be read may be the missing one: then say nothing of missing kinds.
-  if (options.complete && !diagnostics.some((d) => d.kind === undefined)) {
+  const unreadable = diagnostics.some((d) => d.kind === undefined);
+  diagnostics.push(...checkPolicyDocuments([...documents.values()], { ...options, complete: Boolean(options.complete) && !unreadable }));
+  diagnostics.sort(byPosition);
+  const set: PolicySet = Object.freeze({ documents });
+  return { set, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/**
+ * Schema and semantic checks of already-parsed documents (a loaded set, or a branch's
+ * effective documents). Positions come from each document's source map.
+ */
+export function checkPolicyDocuments(docs: readonly PolicyDocument[], options: LoadOptions = {}): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const schemaValid = new Map<PolicyKind, PolicyDocument>();
+  for (const doc of docs) {
+    const problems = validateAgainst(schemaFileOf(doc.kind), doc.value);
+    diagnostics.push(...positioned(doc.file, doc.kind, doc.source, problems));
+    if (problems.length === 0) schemaValid.set(doc.kind, doc);
+  }
+  if (options.complete) {
+    const present = new Set(docs.map((d) => d.kind));
     for (const kind of POLICY_KINDS) {
-      if (!documents.has(kind)) {
+      if (!present.has(kind)) {
         diagnostics.push({ file: options.setLabel ?? '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error' });
       }
     }
   }
-
   const context = { documents: new Map([...schemaValid].map(([k, d]) => [k, d.value as unknown])) as ReadonlyMap<PolicyKind, unknown> };
   for (const doc of schemaValid.values()) {
     const check = SEMANTIC_CHECKS[doc.kind];
     const problems = [...boundProblems(doc.value), ...(check ? check(doc.value, context) : [])];
     diagnostics.push(...positioned(doc.file, doc.kind, doc.source, problems));
   }
-
-  diagnostics.sort(byPosition);
-  const set: PolicySet = Object.freeze({ documents });
-  return { set, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
+  return diagnostics;
 }
 
 /** The policy files of a directory: its top-level *.yaml files (sub-directories are other sets). */

@@ -3,6 +3,7 @@
 import type { Problem } from '../diagnostics.ts';
 import type { PolicyKind } from '../kinds.ts';
 import { checkClassification } from './classification.ts';
+import { checkServicePackage } from './service-package.ts';
 
 export interface CheckContext {
   /** Schema-valid documents of the same set, by kind (the checked one included). */
@@ -15,4 +16,5 @@ export type SemanticCheck = (doc: any, ctx: CheckContext) => Problem[];
 
 export const SEMANTIC_CHECKS: Partial<Record<PolicyKind, SemanticCheck>> = {
   classification: checkClassification,
+  'service-package': checkServicePackage,
 };

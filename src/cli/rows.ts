@@ -1,0 +1,98 @@
+// Reads batch inputs as a stream of items: NDJSON (one input object a line) or CSV (a header
+// row; `a.b` columns build nested objects; cells typed by the decision's input schema).
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import type { BatchItem } from '../engine/batch.ts';
+import { ZhiduError } from '../errors.ts';
+
+type SchemaNode = { type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
+
+function schemaAt(schema: SchemaNode | undefined, segments: string[]): SchemaNode | undefined {
+  let node = schema;
+  for (const seg of segments) {
+    if (!node) return undefined;
+    node = node.properties?.[seg] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+  }
+  return node;
+}
+
+function typesOf(node: SchemaNode | undefined): string[] {
+  if (!node?.type) return [];
+  return Array.isArray(node.type) ? node.type : [node.type];
+}
+
+/** A CSV cell as the schema wants it; a cell that does not convert stays a string so validation names it. */
+export function typedCell(raw: string, node: SchemaNode | undefined): unknown {
+  const types = typesOf(node);
+  const text = raw.trim();
+  if (types.includes('number') || types.includes('integer')) {
+    const n = Number(text);
+    if (text !== '' && Number.isFinite(n)) return n;
+  }
+  if (types.includes('boolean')) {
+    if (/^(true|1|yes|是)$/i.test(text)) return true;
+    if (/^(false|0|no|否)$/i.test(text)) return false;
+  }
+  if (types.includes('array')) {
+    if (text.startsWith('[')) { try { return JSON.parse(text); } catch { return text; } }
+    return text.split(/[;|]/).map((s) => s.trim()).filter(Boolean).map((s) => typedCell(s, node?.items));
+  }
+  return raw;
+}
+
+export function rowToInput(row: Record<string, string>, schema: SchemaNode | undefined): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [column, raw] of Object.entries(row)) {
+    if (raw === undefined || raw.trim() === '') continue;
+    const segments = column.split('.');
+    let target = input;
+    for (const seg of segments.slice(0, -1)) {
+      if (seg === '__proto__' || seg === 'constructor' || seg === 'prototype') break;
+      target = (target[seg] ??= {}) as Record<string, unknown>;
+    }
+    const last = segments[segments.length - 1]!;
+    if (last === '__proto__' || last === 'constructor' || last === 'prototype') continue;
+    target[last] = typedCell(raw, schemaAt(schema, segments));
+  }
+  return input;
+}
+
+export function formatOf(path: string, explicit?: string): 'csv' | 'ndjson' {
+  if (explicit === 'csv' || explicit === 'ndjson') return explicit;
+  return /\.csv$/i.test(path) ? 'csv' : 'ndjson';
+}
+
+export interface RowSource {
+  items: AsyncIterable<BatchItem>;
+  /** Bytes read so far, for progress. */
+  bytesRead(): number;
+}
+
+export function readRows(path: string, format: 'csv' | 'ndjson', schema: SchemaNode | undefined): RowSource {
+  const stream = createReadStream(path);
+  let bytes = 0;
+  stream.on('data', (chunk) => { bytes += chunk.length; });
+  const items = format === 'ndjson' ? ndjsonItems(stream) : csvItems(stream, schema);
+  return { items, bytesRead: () => bytes };
+}
+
+async function* ndjsonItems(stream: NodeJS.ReadableStream): AsyncGenerator<BatchItem> {
+  let line = 0;
+  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, input: JSON.parse(text) as unknown };
+    } catch (err) {
+      yield { line, error: new ZhiduError('BAD_INPUT', `line ${line}: not JSON (${(err as Error).message})`, [{ field: '', message: 'malformed JSON' }]) };
+    }
+  }
+}
+
+async function* csvItems(stream: NodeJS.ReadableStream, schema: SchemaNode | undefined): AsyncGenerator<BatchItem> {
+  const parser = stream.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    yield { line: record.info.lines, input: rowToInput(record.record, schema) };
+  }
+}

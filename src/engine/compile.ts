@@ -29,9 +29,9 @@ function viewOf(set: PolicySet): PolicyView {
       if (!d) throw new PolicyCompileError([{ file: '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error' }]);
       return d.value as T;
     },
-    source(kind, pointer) {
+    source(kind, pointer, atKey) {
       const d = set.documents.get(kind);
-      const at = d?.source.locate(pointer) ?? { line: 1, column: 1 };
+      const at = d?.source.locate(pointer, atKey) ?? { line: 1, column: 1 };
       return { file: at.file ?? d?.file ?? kind, path: pointer, line: at.line, column: at.column };
     },
   };

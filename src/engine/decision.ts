@@ -25,8 +25,8 @@ export interface CompiledDecision {
 /** Read access to the (effective) documents a decision compiles from. */
 export interface PolicyView {
   doc<T>(kind: PolicyKind): T;
-  /** Where the node at `pointer` of `kind`'s document was written, for the explain trace. */
-  source(kind: PolicyKind, pointer: string): SourceRef;
+  /** Where the node at `pointer` of `kind`'s document was written (its key with `atKey`), for traces and compile errors. */
+  source(kind: PolicyKind, pointer: string, atKey?: boolean): SourceRef;
 }
 
 export interface DecisionDefinition {

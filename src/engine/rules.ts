@@ -34,6 +34,8 @@ export interface TraceCondition {
 }
 
 export interface TraceStep {
+  /** Set when a composite decision (client-profile) gathers the steps of several. */
+  decision?: string;
   rule: string;
   /** Did all its conditions hold (its event fired)? */
   fired: boolean;

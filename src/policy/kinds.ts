@@ -26,6 +26,22 @@ export function schemaFileOf(kind: PolicyKind): string {
   return `${kind}.schema.json`;
 }
 
+/** The decisions the engine serves (API.md); client-profile runs every client decision at once. */
+export const DECISION_NAMES = [
+  'classification',
+  'risk-level',
+  'suitability',
+  'trading-style',
+  'value-segment',
+  'vip',
+  'satisfaction',
+  'service-package',
+  'callbacks',
+  'complaint',
+  'retention',
+  'client-profile',
+] as const;
+
 /** The decision a kind's embedded test cases run by default. */
 export function decisionOfKind(kind: PolicyKind): string {
   return kind === 'risk-questionnaire' ? 'risk-level' : kind;

@@ -61,8 +61,8 @@ export function applyOverride(base: PolicySet, overrideText: string | Uint8Array
   const schemaProblems = validateAgainst('override.schema.json', parsed.value);
   if (schemaProblems.length > 0) {
     const diagnostics = positioned(file, undefined, parsed.source, schemaProblems.map((p) => {
-      const unknownKind = /unknown property|must be equal to one of|property name/.test(p.message) && p.path.split('/').length === 2;
-      return unknownKind ? { ...p, code: 'OVERRIDE_KIND_UNKNOWN' as const, message: `"${p.path.slice(1)}" is not a policy kind; ${p.message}` } : p;
+      const unknownKind = p.atKey === true && p.path.split('/').length === 2;
+      return unknownKind ? { ...p, code: 'OVERRIDE_KIND_UNKNOWN' as const, message: `"${p.path.slice(1)}" is not a policy kind; ${p.message}.` } : p;
     }));
     return failed(base, diagnostics);
   }

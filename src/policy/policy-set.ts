@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { boundProblems } from './bounds.ts';
 import { SEMANTIC_CHECKS } from './checks/index.ts';
+import { testCaseProblems } from './checks/tests.ts';
 import { byPosition, type Diagnostic, type Problem } from './diagnostics.ts';
 import { isPolicyKind, POLICY_KINDS, schemaFileOf, type PolicyKind } from './kinds.ts';
 import { validateAgainst } from './schema.ts';
@@ -130,7 +131,7 @@ export function checkPolicyDocuments(docs: readonly PolicyDocument[], options: L
   const context = { documents: new Map([...schemaValid].map(([k, d]) => [k, d.value as unknown])) as ReadonlyMap<PolicyKind, unknown> };
   for (const doc of schemaValid.values()) {
     const check = SEMANTIC_CHECKS[doc.kind];
-    const problems = [...boundProblems(doc.value), ...(check ? check(doc.value, context) : [])];
+    const problems = [...boundProblems(doc.value), ...testCaseProblems(doc.value), ...(check ? check(doc.value, context) : [])];
     diagnostics.push(...positioned(doc.file, doc.kind, doc.source, problems));
   }
   return diagnostics;

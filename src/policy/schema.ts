@@ -65,7 +65,7 @@ function describe(err: ErrorObject): string {
 
 /** Keep the most useful errors: for oneOf/anyOf, ajv reports every branch; drop the umbrella entries. */
 function prune(errors: ErrorObject[]): ErrorObject[] {
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if' && e.keyword !== 'propertyNames');
   const list = specific.length > 0 ? specific : errors;
   const seen = new Set<string>();
   return list.filter((e) => {
@@ -79,6 +79,9 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
 export function schemaProblems(errors: ErrorObject[] | null | undefined, basePath = ''): Problem[] {
   return prune(errors ?? []).map((e) => {
     const p = e.params as Record<string, unknown>;
+    if (e.propertyName !== undefined) {
+      return { path: basePath + childPointer(e.instancePath, e.propertyName), code: 'SCHEMA_VIOLATION', message: `key "${e.propertyName}" ${describe(e)}`, atKey: true };
+    }
     if (e.keyword === 'additionalProperties') {
       return { path: basePath + childPointer(e.instancePath, String(p.additionalProperty)), code: 'SCHEMA_VIOLATION', message: describe(e), atKey: true };
     }

@@ -1,0 +1,52 @@
+// client-profile: every client decision for one client in one call. The input is one flat
+// record; each decision runs when the fields its input schema requires are present, and is
+// listed under `skipped` otherwise. classification always runs; service-package follows from it.
+import { ZhiduError } from '../../errors.ts';
+import { schemaRegistry } from '../../policy/schema.ts';
+import type { DecisionDefinition } from '../decision.ts';
+import type { TraceStep } from '../rules.ts';
+
+/** The decisions about a client (not about a sale, a complaint or a member of staff), in run order. */
+export const CLIENT_DECISIONS = ['classification', 'service-package', 'risk-level', 'vip', 'trading-style', 'value-segment'] as const;
+
+function requiredOf(schemaId: string): string[] {
+  const schema = schemaRegistry().getSchema(schemaId)?.schema as { required?: string[] } | undefined;
+  if (!schema) throw new Error(`client-profile: no input schema ${schemaId}`);
+  return schema.required ?? [];
+}
+
+export const clientProfile: DecisionDefinition = {
+  name: 'client-profile',
+  kinds: [],
+  inputSchema: 'decisions/client-profile.input.schema.json',
+  compile() {
+    const required = new Map(CLIENT_DECISIONS.map((d) => [d, requiredOf(`decisions/${d}.input.schema.json`)]));
+    return {
+      async evaluate(input, ctx) {
+        const output: Record<string, unknown> = {};
+        const skipped: { decision: string; missing: string[] }[] = [];
+        const trace: TraceStep[] = [];
+        for (const decision of CLIENT_DECISIONS) {
+          const missing = (required.get(decision) ?? []).filter((f) => input[f] === undefined);
+          if (missing.length > 0) {
+            skipped.push({ decision, missing });
+            continue;
+          }
+          const sub = decision === 'service-package' ? { class: (output.classification as { class: string }).class } : input;
+          try {
+            const r = await ctx.decide(decision, sub);
+            output[decision] = r.output;
+            if (r.trace) trace.push(...r.trace.map((s) => ({ ...s, decision })));
+          } catch (err) {
+            // A field one decision rejects is the client record's fault: name the decision too.
+            if (err instanceof ZhiduError && err.code === 'BAD_INPUT') {
+              throw new ZhiduError('BAD_INPUT', `${decision}: ${err.message}`, err.details?.map((d) => ({ ...(d as object), decision })));
+            }
+            throw err;
+          }
+        }
+        return { output: { ...output, skipped }, ...(ctx.explain ? { trace } : {}) };
+      },
+    };
+  },
+};

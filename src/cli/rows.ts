@@ -5,16 +5,26 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import type { BatchItem } from '../engine/batch.ts';
 import { ZhiduError } from '../errors.ts';
+import { schemaRegistry } from '../policy/schema.ts';
 
-type SchemaNode = { type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
+type SchemaNode = { $id?: string; $ref?: string; type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
+
+/** Follow a `$ref` (relative to the schema it stands in) through the shared registry. */
+function deref(node: SchemaNode | undefined, baseId: string): SchemaNode | undefined {
+  if (!node?.$ref) return node;
+  const target = new URL(node.$ref, `zhidu:/${baseId}`).href.replace(/^zhidu:\/?/, '');
+  return schemaRegistry().getSchema(target)?.schema as SchemaNode | undefined;
+}
 
 function schemaAt(schema: SchemaNode | undefined, segments: string[]): SchemaNode | undefined {
+  const baseId = schema?.$id ?? '';
   let node = schema;
   for (const seg of segments) {
+    node = deref(node, baseId);
     if (!node) return undefined;
     node = node.properties?.[seg] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
   }
-  return node;
+  return deref(node, baseId);
 }
 
 function typesOf(node: SchemaNode | undefined): string[] {

@@ -56,6 +56,16 @@ describe('zhidu decide', () => {
     expect(out.map((o) => o.line)).toEqual([2, 3, 4, 5, 7]);
   });
 
+  it('types client-profile CSV columns by every client decision\'s input schema', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'in.csv'), 'assets,turnover,avgDailyAssets3m,annualCommission,activities\n600000,4,600000,5000,index-futures;margin-trading\n');
+    const r = await zhidu('decide', 'client-profile', '--batch', join(dir, 'in.csv'), '--out', join(dir, 'out.ndjson'), '--rules', RULES_DIR);
+    expect(r.stderr).toContain('1 decided, 0 bad rows');
+    const [line] = readFileSync(join(dir, 'out.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(line.output).toMatchObject({ classification: { class: 'C' }, vip: { tier: 'gold' } });
+    expect(line.output.skipped.map((s: { decision: string }) => s.decision)).toEqual(['risk-level', 'trading-style', 'value-segment']);
+  });
+
   it('streams NDJSON, answering a malformed line alone', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'in.ndjson'), '{"assets": 10000, "turnover": 3}\n{oops\n{"assets": 100000, "turnover": 1}\n');

@@ -1,26 +1,15 @@
 // The risk questionnaire's semantic checks: option scores, score bands against the totals the
 // questions allow (computed, not written down), and the lowest category's level.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRiskQuestionnaire } from '../../../src/policy/checks/risk-questionnaire.ts';
 import { scoreRange, type RiskQuestionnaireDoc } from '../../../src/policy/model/risk-questionnaire.ts';
 import { loadPolicyTexts } from '../../../src/policy/policy-set.ts';
-import { parsePolicyYaml } from '../../../src/policy/yaml.ts';
-import { RULES_DIR } from '../../helpers/policy-sets.ts';
+import { checkHarness, readDoc, shippedFiles } from '../../helpers/checks.ts';
 
-const BASELINE = join(RULES_DIR, 'risk-questionnaire.yaml');
-const CSRC = join(RULES_DIR, 'examples/csrc-2017/risk-questionnaire.yaml');
-
-function docOf(file: string): RiskQuestionnaireDoc {
-  return structuredClone(parsePolicyYaml(readFileSync(file, 'utf8')).value) as RiskQuestionnaireDoc;
-}
-
-function problemsOf(mutate: (doc: RiskQuestionnaireDoc) => void, file = BASELINE) {
-  const doc = docOf(file);
-  mutate(doc);
-  return checkRiskQuestionnaire(doc, { documents: new Map() }).map((p) => `${p.code} ${p.path}`);
-}
+const { BASELINE, CSRC } = shippedFiles('risk-questionnaire');
+const docOf = (file: string) => readDoc<RiskQuestionnaireDoc>(file);
+const problemsOf = checkHarness<RiskQuestionnaireDoc>(checkRiskQuestionnaire, BASELINE);
 
 describe('risk-questionnaire checks', () => {
   it.each([BASELINE, CSRC])('finds nothing wrong with the shipped %s', (file) => {

@@ -1,26 +1,14 @@
 // The satisfaction checks: weights add up to 100, grades are ordered gap-free bands from 0,
 // the survey scale runs 1, 2, 3, … and never scores a better answer lower.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSatisfaction } from '../../../src/policy/checks/satisfaction.ts';
 import type { SatisfactionDoc } from '../../../src/policy/model/satisfaction.ts';
 import { loadPolicyTexts } from '../../../src/policy/policy-set.ts';
-import { parsePolicyYaml } from '../../../src/policy/yaml.ts';
-import { RULES_DIR } from '../../helpers/policy-sets.ts';
+import { checkHarness, shippedFiles } from '../../helpers/checks.ts';
 
-const BASELINE = join(RULES_DIR, 'satisfaction.yaml');
-const CSRC = join(RULES_DIR, 'examples/csrc-2017/satisfaction.yaml');
-
-function docOf(file: string): SatisfactionDoc {
-  return structuredClone(parsePolicyYaml(readFileSync(file, 'utf8')).value) as SatisfactionDoc;
-}
-
-function problemsOf(mutate: (doc: SatisfactionDoc) => void, file = BASELINE) {
-  const doc = docOf(file);
-  mutate(doc);
-  return checkSatisfaction(doc, { documents: new Map() }).map((p) => `${p.code} ${p.path}`);
-}
+const { BASELINE, CSRC } = shippedFiles('satisfaction');
+const problemsOf = checkHarness<SatisfactionDoc>(checkSatisfaction, BASELINE);
 
 describe('satisfaction checks', () => {
   it.each([BASELINE, CSRC])('finds nothing wrong with the shipped %s', (file) => {

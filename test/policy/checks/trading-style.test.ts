@@ -1,26 +1,14 @@
 // The trading-style checks: conditions against declared facts and the activity catalogue, rule
 // styles against declared styles, and the first-match list ending in one unconditional rule.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTradingStyle } from '../../../src/policy/checks/trading-style.ts';
 import type { TradingStyleDoc } from '../../../src/policy/model/trading-style.ts';
 import { loadPolicyTexts } from '../../../src/policy/policy-set.ts';
-import { parsePolicyYaml } from '../../../src/policy/yaml.ts';
-import { RULES_DIR } from '../../helpers/policy-sets.ts';
+import { checkHarness, shippedFiles } from '../../helpers/checks.ts';
 
-const BASELINE = join(RULES_DIR, 'trading-style.yaml');
-const CSRC = join(RULES_DIR, 'examples/csrc-2017/trading-style.yaml');
-
-function docOf(file: string): TradingStyleDoc {
-  return structuredClone(parsePolicyYaml(readFileSync(file, 'utf8')).value) as TradingStyleDoc;
-}
-
-function problemsOf(mutate: (doc: TradingStyleDoc) => void, file = BASELINE) {
-  const doc = docOf(file);
-  mutate(doc);
-  return checkTradingStyle(doc, { documents: new Map() }).map((p) => `${p.code} ${p.path}`);
-}
+const { BASELINE, CSRC } = shippedFiles('trading-style');
+const problemsOf = checkHarness<TradingStyleDoc>(checkTradingStyle, BASELINE);
 
 describe('trading-style checks', () => {
   it.each([BASELINE, CSRC])('finds nothing wrong with the shipped %s', (file) => {

@@ -1,26 +1,14 @@
 // The value-segment checks: criteria conditions against declared facts and the occupation
 // catalogue, grid cells against declared segments, every segment reachable.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkValueSegment } from '../../../src/policy/checks/value-segment.ts';
 import type { ValueSegmentDoc } from '../../../src/policy/model/value-segment.ts';
 import { loadPolicyTexts } from '../../../src/policy/policy-set.ts';
-import { parsePolicyYaml } from '../../../src/policy/yaml.ts';
-import { RULES_DIR } from '../../helpers/policy-sets.ts';
+import { checkHarness, shippedFiles } from '../../helpers/checks.ts';
 
-const BASELINE = join(RULES_DIR, 'value-segment.yaml');
-const CSRC = join(RULES_DIR, 'examples/csrc-2017/value-segment.yaml');
-
-function docOf(file: string): ValueSegmentDoc {
-  return structuredClone(parsePolicyYaml(readFileSync(file, 'utf8')).value) as ValueSegmentDoc;
-}
-
-function problemsOf(mutate: (doc: ValueSegmentDoc) => void, file = BASELINE) {
-  const doc = docOf(file);
-  mutate(doc);
-  return checkValueSegment(doc, { documents: new Map() }).map((p) => `${p.code} ${p.path}`);
-}
+const { BASELINE, CSRC } = shippedFiles('value-segment');
+const problemsOf = checkHarness<ValueSegmentDoc>(checkValueSegment, BASELINE);
 
 describe('value-segment checks', () => {
   it.each([BASELINE, CSRC])('finds nothing wrong with the shipped %s', (file) => {

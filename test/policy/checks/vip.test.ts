@@ -1,25 +1,13 @@
 // The vip checks: thresholds strictly increase across tiers, metric by metric.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkVip } from '../../../src/policy/checks/vip.ts';
 import type { VipDoc } from '../../../src/policy/model/vip.ts';
 import { loadPolicyTexts } from '../../../src/policy/policy-set.ts';
-import { parsePolicyYaml } from '../../../src/policy/yaml.ts';
-import { RULES_DIR } from '../../helpers/policy-sets.ts';
+import { checkHarness, shippedFiles } from '../../helpers/checks.ts';
 
-const BASELINE = join(RULES_DIR, 'vip.yaml');
-const CSRC = join(RULES_DIR, 'examples/csrc-2017/vip.yaml');
-
-function docOf(file: string): VipDoc {
-  return structuredClone(parsePolicyYaml(readFileSync(file, 'utf8')).value) as VipDoc;
-}
-
-function problemsOf(mutate: (doc: VipDoc) => void, file = BASELINE) {
-  const doc = docOf(file);
-  mutate(doc);
-  return checkVip(doc, { documents: new Map() }).map((p) => `${p.code} ${p.path}`);
-}
+const { BASELINE, CSRC } = shippedFiles('vip');
+const problemsOf = checkHarness<VipDoc>(checkVip, BASELINE);
 
 describe('vip checks', () => {
   it.each([BASELINE, CSRC])('finds nothing wrong with the shipped %s', (file) => {

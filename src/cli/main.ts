@@ -5,6 +5,7 @@ import { DECISIONS } from '../engine/decisions/index.ts';
 import { runDecide } from './decide.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
 import { runRecalibrate } from './recalibrate.ts';
+import { registerStoreCommands } from './store-commands.ts';
 import { runValidate } from './validate.ts';
 
 function program(io: CliIo, result: { code: number }): Command {
@@ -52,6 +53,7 @@ function program(io: CliIo, result: { code: number }): Command {
       result.code = await runRecalibrate(opts, io);
     });
 
+  registerStoreCommands(cmd, io, result);
   return cmd;
 }
 

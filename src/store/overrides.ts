@@ -1,0 +1,95 @@
+// Branch overrides in force, and the effective policy of a branch at an instant: the revision
+// in force with the branch's override in force applied. At most one override per branch is in
+// force: the latest approved one whose effective-from has come (a newer approval supersedes the
+// older from its effective date). An override head office has since moved the ground under
+// (it touches changed paths, or no longer fits the bounds) is suspended: head office's
+// documents apply and `problems` says why.
+import { ZhiduError } from '../errors.ts';
+import type { Diagnostic } from '../policy/diagnostics.ts';
+import { policySetHash } from '../policy/hash.ts';
+import { applyOverride } from '../policy/override.ts';
+import type { PolicySet } from '../policy/policy-set.ts';
+import type { StoreContext } from './context.ts';
+import { maybeOne } from './db.ts';
+import { conflictingPaths } from './rebase.ts';
+import type { Revisions, RevisionSummary } from './revisions.ts';
+
+export interface Override {
+  readonly id: number;
+  readonly branch: string;
+  readonly proposalId: number;
+  /** The revision the override was checked against when approved (after any rebase). */
+  readonly baseRevision: number;
+  readonly override: string;
+  readonly effectiveFrom: Date;
+  readonly approvedAt: Date;
+  readonly approvedBy: string;
+}
+
+export interface OverrideRow { id: number; branch: string; proposal_id: number; base_revision: number; override_yaml: string; effective_from: Date; approved_at: Date; approved_by: string }
+
+export function overrideFromRow(r: OverrideRow): Override {
+  return { id: r.id, branch: r.branch, proposalId: r.proposal_id, baseRevision: r.base_revision, override: r.override_yaml, effectiveFrom: r.effective_from, approvedAt: r.approved_at, approvedBy: r.approved_by };
+}
+
+export interface EffectivePolicy {
+  readonly revision: RevisionSummary;
+  readonly override?: Override;
+  /** `suspended`: an override is in force but does not fit this revision; head office's set applies. */
+  readonly overrideStatus: 'none' | 'applied' | 'suspended';
+  readonly problems: readonly Diagnostic[];
+  /** The documents to decide with (frozen, shared: never mutate). */
+  readonly set: PolicySet;
+  /** policySetHash of `set`. */
+  readonly hash: string;
+}
+
+interface Resolved { set: PolicySet; hash: string; status: 'none' | 'applied' | 'suspended'; problems: Diagnostic[] }
+
+export class Overrides {
+  constructor(private readonly ctx: StoreContext, private readonly revisions: Revisions) {}
+
+  /** The override in force for a branch at an instant (default now). */
+  async at(branch: string, instant: Date = this.ctx.now()): Promise<Override | undefined> {
+    const row = await maybeOne<OverrideRow>(this.ctx.db,
+      'select * from overrides where branch = $1 and effective_from <= $2 order by id desc limit 1', [branch, instant]);
+    return row && overrideFromRow(row);
+  }
+
+  async get(id: number): Promise<Override | undefined> {
+    const row = await maybeOne<OverrideRow>(this.ctx.db, 'select * from overrides where id = $1', [id]);
+    return row && overrideFromRow(row);
+  }
+
+  async list(branch?: string): Promise<Override[]> {
+    const { rows } = await this.ctx.db.query<OverrideRow>('select * from overrides where ($1::text is null or branch = $1) order by id', [branch ?? null]);
+    return rows.map(overrideFromRow);
+  }
+
+  /** What a decision for `branch` (or head office's plain set, without one) uses at `instant`. */
+  async effectivePolicy(branch?: string, instant: Date = this.ctx.now()): Promise<EffectivePolicy> {
+    const revision = await this.revisions.at(instant);
+    if (!revision) throw new ZhiduError('NOT_FOUND', `No policy revision is in force at ${instant.toISOString()}.`);
+    const override = branch === undefined ? undefined : await this.at(branch, instant);
+    const resolved = await this.ctx.sets.get(`effective:${revision.id}:${override?.id ?? '-'}`, () => this.resolve(revision.id, override));
+    return { revision, ...(override ? { override } : {}), overrideStatus: resolved.status, problems: resolved.problems, set: resolved.set, hash: resolved.hash };
+  }
+
+  private async resolve(revisionId: number, override: Override | undefined): Promise<Resolved> {
+    const base = await this.revisions.policySet(revisionId);
+    const plain = (status: Resolved['status'], problems: Diagnostic[]): Resolved => ({ set: base, hash: policySetHash(base), status, problems });
+    if (!override) return plain('none', []);
+    if (override.baseRevision !== revisionId) {
+      const conflicts = conflictingPaths(override.override, await this.revisions.policySet(override.baseRevision), base);
+      if (conflicts.length > 0) {
+        return plain('suspended', conflicts.map((path) => ({
+          file: 'override', path, line: 1, column: 1, code: 'OVERRIDE_OUT_OF_BOUNDS' as const, severity: 'error' as const,
+          message: `Head office changed ${path} in revision ${revisionId} after override ${override.id} was approved against revision ${override.baseRevision}.`,
+        })));
+      }
+    }
+    const result = applyOverride(base, override.override, 'override');
+    if (!result.valid) return plain('suspended', [...result.diagnostics]);
+    return { set: result.effective, hash: policySetHash(result.effective), status: 'applied', problems: [] };
+  }
+}

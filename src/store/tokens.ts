@@ -1,0 +1,117 @@
+// API tokens: 32 random bytes shown once, kept only as their sha256. A token carries a role
+// (and, for the branch role, its branch); revoking one is final.
+import { createHash, randomBytes } from 'node:crypto';
+import { badInput, ZhiduError } from '../errors.ts';
+import { appendAudit } from './audit.ts';
+import type { StoreContext } from './context.ts';
+import { maybeOne, one, writeTransaction, type Sql } from './db.ts';
+import { checkBranchCode } from './proposals.ts';
+
+export const ROLES = ['head-office', 'branch', 'system', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export interface TokenInfo {
+  readonly id: number;
+  readonly role: Role;
+  readonly branch?: string;
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+  readonly revokedAt?: Date;
+}
+
+/** Who a request comes from, once its token is known. */
+export interface Principal {
+  readonly tokenId: number;
+  readonly role: Role;
+  readonly branch?: string;
+  readonly name: string;
+}
+
+export interface CreateTokenInput { role: Role; branch?: string; name?: string; actor: string }
+
+/** How a principal is named in the audit trail and in proposal steps. */
+export function actorOf(p: Principal): string {
+  return `token:${p.tokenId}${p.name ? ` (${p.name})` : ''}`;
+}
+
+const TOKEN_PREFIX = 'zhidu_';
+
+function hashToken(token: string): string {
+  return 'sha256:' + createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+interface TokenRow { id: number; role: Role; branch: string | null; name: string; created_at: Date; created_by: string; revoked_at: Date | null }
+
+function info(r: TokenRow): TokenInfo {
+  return {
+    id: r.id, role: r.role, ...(r.branch !== null ? { branch: r.branch } : {}), name: r.name,
+    createdAt: r.created_at, createdBy: r.created_by, ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+  };
+}
+
+export function checkTokenInput(input: CreateTokenInput): void {
+  if (!isRole(input.role)) throw badInput('role', `"${String(input.role)}" is not one of ${ROLES.join(', ')}.`);
+  if (input.role === 'branch' && input.branch === undefined) throw badInput('branch', 'a branch token needs its branch code.');
+  if (input.role !== 'branch' && input.branch !== undefined) throw badInput('branch', `only branch tokens are bound to a branch, not ${input.role} tokens.`);
+  if (input.branch !== undefined) checkBranchCode(input.branch);
+}
+
+export class Tokens {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** Creates a token; the clear token is returned here and never again. */
+  async create(input: CreateTokenInput): Promise<{ token: string; info: TokenInfo }> {
+    checkTokenInput(input);
+    return writeTransaction(this.ctx.db, (tx) => this.createIn(tx, input));
+  }
+
+  /** Inside a caller's write transaction (first start creates revision 1 and a token together). */
+  async createIn(tx: Sql, input: CreateTokenInput): Promise<{ token: string; info: TokenInfo }> {
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const at = this.ctx.now();
+    const row = await one<TokenRow>(tx,
+      `insert into tokens (hash, role, branch, name, created_at, created_by) values ($1, $2, $3, $4, $5, $6) returning *`,
+      [hashToken(token), input.role, input.branch ?? null, input.name ?? '', at, input.actor]);
+    await appendAudit(tx, {
+      at, actor: input.actor, action: 'token.create', subject: `token:${row.id}`,
+      summary: { role: row.role, branch: row.branch, name: row.name },
+    });
+    return { token, info: info(row) };
+  }
+
+  async list(): Promise<TokenInfo[]> {
+    const { rows } = await this.ctx.db.query<TokenRow>('select * from tokens order by id');
+    return rows.map(info);
+  }
+
+  /** Revokes a token; revoking it again changes nothing and is not audited twice. */
+  async revoke(id: number, actor: string): Promise<TokenInfo> {
+    const at = this.ctx.now();
+    return writeTransaction(this.ctx.db, async (tx) => {
+      const row = await maybeOne<TokenRow>(tx, 'update tokens set revoked_at = $2 where id = $1 and revoked_at is null returning *', [id, at]);
+      if (!row) {
+        const existing = await maybeOne<TokenRow>(tx, 'select * from tokens where id = $1', [id]);
+        if (!existing) throw new ZhiduError('NOT_FOUND', `There is no token ${id}.`);
+        return info(existing);
+      }
+      await appendAudit(tx, { at, actor, action: 'token.revoke', subject: `token:${id}`, summary: { role: row.role, branch: row.branch, name: row.name } });
+      return info(row);
+    });
+  }
+
+  /** The principal a token stands for, or undefined when it is unknown or revoked. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+    const row = await maybeOne<TokenRow>(this.ctx.db, 'select * from tokens where hash = $1 and revoked_at is null', [hashToken(token)]);
+    return row && { tokenId: row.id, role: row.role, ...(row.branch !== null ? { branch: row.branch } : {}), name: row.name };
+  }
+
+  async hasHeadOfficeToken(sql: Sql = this.ctx.db): Promise<boolean> {
+    return (await maybeOne(sql, `select 1 from tokens where role = 'head-office' and revoked_at is null limit 1`)) !== undefined;
+  }
+}

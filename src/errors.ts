@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   POLICY_INVALID: { status: 422, message: 'The policy documents have problems (YAML, schema or semantic).' },
   OVERRIDE_OUT_OF_BOUNDS: { status: 422, message: 'The override changes something head office does not allow, or beyond its bound.' },
   INTERNAL: { status: 500, message: 'An unexpected error; the request id in the logs says more.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body has a content type this endpoint does not read.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests for this token; wait and try again.' },
+  UNAVAILABLE: { status: 503, message: 'The service is starting, shutting down or cannot reach its store.' },
+  TIMEOUT: { status: 503, message: 'The request took longer than the server allows.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,6 +5,7 @@ import { DECISIONS } from '../engine/decisions/index.ts';
 import { runDecide } from './decide.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
 import { runRecalibrate } from './recalibrate.ts';
+import { registerServe } from './serve.ts';
 import { registerStoreCommands } from './store-commands.ts';
 import { runValidate } from './validate.ts';
 
@@ -54,6 +55,7 @@ function program(io: CliIo, result: { code: number }): Command {
     });
 
   registerStoreCommands(cmd, io, result);
+  registerServe(cmd, io, result);
   return cmd;
 }
 

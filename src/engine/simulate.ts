@@ -4,19 +4,54 @@
 import type { CompiledPolicy, DecideOptions } from './compile.ts';
 import { ZhiduError } from '../errors.ts';
 
-/** The output field that names each decision's outcome, for the transition matrix. */
+/** Where each decision's outcome is in its output (a JSON Pointer), for the transition matrix. */
 export const HEADLINE: Readonly<Record<string, string>> = {
-  classification: 'class',
-  'risk-level': 'level',
-  suitability: 'verdict',
-  'trading-style': 'style',
-  'value-segment': 'segment',
-  vip: 'tier',
-  satisfaction: 'grade',
-  'service-package': 'package',
-  complaint: 'severity',
-  retention: 'contact',
+  classification: '/class',
+  'risk-level': '/level',
+  suitability: '/verdict',
+  'trading-style': '/style',
+  'value-segment': '/segment',
+  vip: '/tier',
+  satisfaction: '/grade',
+  'service-package': '/package',
+  complaint: '/severity',
+  // The contact plan is the outcome; the request itself always proceeds.
+  retention: '/contact/plan',
+  // The callbacks due, by id (an empty list is an outcome too).
+  callbacks: '/callbacks',
 };
+
+/** client-profile runs several decisions: its outcome is theirs, side by side. */
+const COMPOSITE = 'client-profile';
+
+function at(value: unknown, pointer: string): unknown {
+  let node = value;
+  for (const key of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    const ids = value.map((v) => (v !== null && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : text(v)));
+    return ids.length === 0 ? '(none)' : ids.join('+');
+  }
+  return JSON.stringify(value);
+}
+
+/** The headline outcome of one decision's output (`A`, `block`, `first-trade+annual`). */
+export function headlineOf(decision: string, output: Record<string, unknown>): string {
+  if (decision === COMPOSITE) {
+    return Object.keys(HEADLINE).filter((d) => output[d] !== undefined)
+      .map((d) => `${d}:${headlineOf(d, output[d] as Record<string, unknown>)}`).join(' ') || '(none)';
+  }
+  const pointer = HEADLINE[decision];
+  const value = pointer ? at(output, pointer) : undefined;
+  return value === undefined ? JSON.stringify(output) : text(value);
+}
 
 export interface SimulationSample {
   index: number;
@@ -37,13 +72,7 @@ export interface Simulation {
 
 export const MAX_SIMULATION_INPUTS = 100_000;
 const MAX_SAMPLES = 50;
-
-function headlineOf(decision: string, output: Record<string, unknown>): string {
-  const field = HEADLINE[decision];
-  const value = field ? output[field] : undefined;
-  if (value === undefined) return JSON.stringify(output);
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
+const YIELD_EVERY = 256;
 
 export async function simulate(
   current: CompiledPolicy,
@@ -57,6 +86,8 @@ export async function simulate(
   }
   const result: Simulation = { total: inputs.length, changed: 0, matrix: {}, errors: [], samples: [] };
   for (let index = 0; index < inputs.length; index++) {
+    // Evaluation settles on microtasks only: yield now and then so timers and other requests run.
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
     const input = inputs[index];
     let from: string;
     let to: string;

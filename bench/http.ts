@@ -1,0 +1,133 @@
+// `npm run bench` (HTTP part): requests per second and p99 latency of POST /v1/decide/classification
+// beside a bare fastify route, each served by its own process and loaded by autocannon over
+// loopback in the same run; then an NDJSON batch streamed through the server, in decisions per
+// second, with the server's resident memory after 100,000 lines and at the end (flat = streaming).
+// `tsx bench/http.ts --bare <port>` is the bare server (used by this file itself).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { syntheticClients } from './clients.ts';
+
+interface CannonResult { requests: { average: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
+type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const LINES = Number(process.env.BENCH_BATCH_LINES ?? 1_000_000);
+const BODY = JSON.stringify({ input: { assets: 2_000_000, turnover: 2.7 } });
+
+async function bareServer(port: number): Promise<void> {
+  const { default: fastify } = await import('fastify');
+  const app = fastify();
+  app.post('/bare', async (request) => ({ echo: request.body }));
+  await app.listen({ host: '127.0.0.1', port });
+  process.stdout.write(`listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`);
+}
+
+/** Starts a process and waits for the URL it prints (`… http://127.0.0.1:PORT …`). */
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; base: string; out: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (c) => {
+      out += c;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ child, base: m[1]!, out: () => out });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}\n${out}`)));
+  });
+}
+
+async function cannon(url: string, headers: Record<string, string>): Promise<CannonResult> {
+  const options = { url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY, connections: CONNECTIONS };
+  await autocannon({ ...options, duration: 2 }); // warm-up
+  return autocannon({ ...options, duration: SECONDS });
+}
+
+function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** Streams LINES inputs through the batch endpoint; notes the server's RSS at 100k lines and at the end. */
+function batch(base: string, token: string, pid: number): Promise<{ seconds: number; answered: number; rss: Record<string, number> }> {
+  const clients = syntheticClients(10_000);
+  const lines = (function* () {
+    for (let i = 0; i < LINES; i += 1000) {
+      let chunk = '';
+      for (let j = i; j < Math.min(LINES, i + 1000); j++) {
+        const c = clients[j % clients.length]!;
+        chunk += `{"assets":${c.assets},"turnover":${c.turnover}}\n`;
+      }
+      yield chunk;
+    }
+  })();
+  const rss: Record<string, number> = { before: rssMiB(pid) };
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}/v1/decide/classification/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' } });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let answered = 0;
+      let errors = 0;
+      res.on('data', (chunk: Buffer) => {
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
+          answered++;
+          if (answered === 100_000) rss['100k'] = rssMiB(pid);
+        }
+        if (errors === 0 && chunk.includes('"error"')) errors++;
+      });
+      res.on('end', () => {
+        rss.end = rssMiB(pid);
+        if (errors > 0) reject(new Error('the batch answered errors'));
+        resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, answered, rss });
+      });
+    });
+    Readable.from(lines).pipe(req);
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhidu-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const bare = await start([join(ROOT, 'node_modules/tsx/dist/cli.mjs'), fileURLToPath(import.meta.url), '--bare', '0']);
+    children.push(bare.child);
+    // Rate limiting stays on (as in production), with a ceiling the load never reaches.
+    const zhidu = await start([join(ROOT, 'bin/zhidu.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { ZHIDU_RATE_LIMIT: '1000000000' });
+    children.push(zhidu.child);
+    const lines = zhidu.out().split('\n');
+    const token = lines[lines.findIndex((l) => l.startsWith('head-office token')) + 1]!;
+
+    const bareResult = await cannon(`${bare.base}/bare`, {});
+    const decideResult = await cannon(`${zhidu.base}/v1/decide/classification`, { authorization: `Bearer ${token}` });
+    for (const r of [bareResult, decideResult]) if (r.non2xx > 0 || r.errors > 0) throw new Error(`autocannon saw ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+    const streamed = await batch(zhidu.base, token, zhidu.child.pid!);
+    if (streamed.answered !== LINES) throw new Error(`the batch answered ${streamed.answered} of ${LINES} lines`);
+
+    const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
+    console.log(`\nzhidu HTTP bench — autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, loopback; servers in their own processes; node ${process.version}\n`);
+    console.log('| endpoint | requests/s | p99 latency | bare ÷ this |');
+    console.log('|---|---:|---:|---:|');
+    for (const [name, r] of [['bare fastify route (POST /bare, JSON echo)', bareResult], ['POST /v1/decide/classification', decideResult]] as const) {
+      console.log(`| ${name} | ${fmt(r.requests.average)} | ${r.latency.p99} ms | ${(bareResult.requests.average / r.requests.average).toFixed(1)}× |`);
+    }
+    console.log('\n| NDJSON batch | lines | decisions/s | server RSS before | at 100k lines | at the end |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    const mib = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(0)} MiB`);
+    console.log(`| POST /v1/decide/classification/batch | ${LINES.toLocaleString()} | ${fmt(streamed.answered / streamed.seconds)} | ${mib(streamed.rss.before)} | ${mib(streamed.rss['100k'])} | ${mib(streamed.rss.end)} |`);
+  } finally {
+    await Promise.all(children.map((c) => new Promise((done) => { c.once('exit', done); c.kill('SIGTERM'); })));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--bare') await bareServer(Number(process.argv[3] ?? 0));
+else await main();

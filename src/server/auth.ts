@@ -1,0 +1,116 @@
+// Who may do what (API.md "Roles and tokens"). Every route declares its access in its config:
+// `public`, or the roles allowed. A branch token is bound to one branch code: wherever a route
+// acts for a branch, `actFor` lets it act only for its own. Tokens are looked up in the store
+// (stored hashed) and remembered briefly, so the hot path does not query the store each time.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ZhiduError } from '../errors.ts';
+import type { Principal, Role, Store } from '../store/index.ts';
+
+export type Access = 'public' | { readonly roles: readonly Role[] };
+
+export const ANY_ROLE: Access = { roles: ['head-office', 'branch', 'system', 'auditor'] };
+export const READERS: Access = ANY_ROLE;
+export const HEAD_OFFICE: Access = { roles: ['head-office'] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** false: no request timeout (streamed batches). */
+    timeout?: false;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const CACHE_LIMIT = 10_000;
+/** Failed authentications an address may make a minute (rate limits key on the token, and a guesser sends a new one each time). */
+const FAILURES_PER_MINUTE = 60;
+
+export function tokenKey(header: string | undefined): string | undefined {
+  const token = header ? BEARER.exec(header)?.[1] : undefined;
+  return token && createHash('sha256').update(token).digest('base64url');
+}
+
+export class Authenticator {
+  private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  private readonly failures = new Map<string, { count: number; until: number }>();
+
+  constructor(private readonly store: Store, private readonly ttlMs: number) {}
+
+  async authenticate(header: string | undefined, address = ''): Promise<Principal> {
+    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) throw new ZhiduError('UNAUTHENTICATED', 'Send a token: Authorization: Bearer <token>.');
+    const now = Date.now();
+    const failed = this.failures.get(address);
+    if (failed && failed.until > now && failed.count >= FAILURES_PER_MINUTE) {
+      throw new ZhiduError('RATE_LIMITED', `Too many unknown tokens from this address; retry in ${Math.ceil((failed.until - now) / 1000)} s.`);
+    }
+    const key = createHash('sha256').update(token).digest('base64url');
+    const hit = this.cache.get(key);
+    let principal = hit && hit.until > now ? hit.principal : undefined;
+    if (!hit || hit.until <= now) {
+      principal = await this.store.tokens.authenticate(token);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      // Unknown tokens are not remembered: a token created elsewhere works at once.
+      if (principal) this.cache.set(key, { principal, until: now + this.ttlMs });
+    }
+    if (!principal) {
+      this.countFailure(address, now);
+      throw new ZhiduError('UNAUTHENTICATED', 'The token is unknown or has been revoked.');
+    }
+    return principal;
+  }
+
+  private countFailure(address: string, now: number): void {
+    const f = this.failures.get(address);
+    if (!f || f.until <= now) {
+      if (this.failures.size >= CACHE_LIMIT) this.failures.clear();
+      this.failures.set(address, { count: 1, until: now + 60_000 });
+    } else f.count++;
+  }
+
+  /** After a revocation here: forget every remembered token (cheap, and revocations are rare). */
+  forget(): void {
+    this.cache.clear();
+  }
+}
+
+/** The authenticated caller (routes that are not public always have one). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ZhiduError('UNAUTHENTICATED');
+  return request.principal;
+}
+
+/**
+ * The branch a request acts for. A branch token acts for its own branch: naming another is
+ * FORBIDDEN, naming none means its own. Other roles act for the branch named, if any.
+ */
+export function actFor(principal: Principal, branch: string | undefined): string | undefined {
+  if (principal.role !== 'branch') return branch;
+  if (branch !== undefined && branch !== principal.branch) {
+    throw new ZhiduError('FORBIDDEN', `This token is bound to branch ${principal.branch}; it may not act for branch ${branch}.`);
+  }
+  return principal.branch;
+}
+
+/** Checks the role against the route's access, after authenticating. */
+export function installAuth(app: FastifyInstance, auth: Authenticator): void {
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ??= {}) as { access?: Access; url?: string };
+    // Plugin routes (the docs) are public; every route of ours says who may call it.
+    if (config.access === undefined && (route.url.startsWith('/docs') || route.url === '*')) config.access = 'public';
+    if (config.access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access`);
+  });
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    const principal = await auth.authenticate(request.headers.authorization, request.ip);
+    request.principal = principal;
+    if (!access.roles.includes(principal.role)) {
+      throw new ZhiduError('FORBIDDEN', `The ${principal.role} role may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`);
+    }
+  });
+}

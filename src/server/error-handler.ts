@@ -1,0 +1,102 @@
+// The one way errors leave the server: `{"error": {"code", "message", "details"?}}` with the
+// catalogue's status. fastify's own errors (bad JSON, body too large, unknown route, schema
+// validation, closing) are translated into catalogue codes; anything unexpected is INTERNAL,
+// logged by request id without its message (which may quote client data).
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { PolicyCompileError } from '../engine/decision.ts';
+import { ZhiduError, type ErrorCode } from '../errors.ts';
+import type { Diagnostic } from '../policy/diagnostics.ts';
+import { isPolicyKind } from '../policy/kinds.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The catalogue code the request was refused with, for its log line. */
+    errorCode?: string;
+  }
+}
+
+export interface ProblemBody {
+  kind: string;
+  file: string;
+  path: string;
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+}
+
+function isDiagnostic(d: unknown): d is Diagnostic {
+  const o = d as Partial<Diagnostic> | null;
+  return o !== null && typeof o === 'object' && typeof o.line === 'number' && typeof o.column === 'number' && typeof o.code === 'string' && typeof o.file === 'string';
+}
+
+/** A policy diagnostic as API.md shows it: `{kind, path, line, column, code, message}` (+ the text it points into). */
+export function problemOf(d: Diagnostic): ProblemBody {
+  const carried = /^revisions\/\d+\/(.+)\.yaml$/.exec(d.file)?.[1];
+  const kind = d.kind ?? (isPolicyKind(d.file) ? d.file : carried ?? d.file);
+  return { kind, file: d.file, path: d.path, line: d.line, column: d.column, code: d.code, message: d.message };
+}
+
+export function problemsOf(details: readonly unknown[] | undefined): unknown[] | undefined {
+  return details?.map((d) => (isDiagnostic(d) ? problemOf(d) : d));
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_INPUT',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_INPUT',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_INPUT',
+  FST_ERR_CTP_EMPTY_TYPE: 'BAD_INPUT',
+  FST_ERR_CTP_INVALID_TYPE: 'BAD_INPUT',
+};
+
+const MESSAGES: Partial<Record<string, string>> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty but its content type says JSON.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This endpoint reads application/json bodies (batches: application/x-ndjson).',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
+};
+
+function byStatus(status: number): ErrorCode {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 503) return 'UNAVAILABLE';
+  if (status >= 400 && status < 500) return 'BAD_INPUT';
+  return 'INTERNAL';
+}
+
+/** Any thrown thing as a catalogue error. */
+export function toZhiduError(err: unknown): ZhiduError {
+  if (err instanceof ZhiduError) return err;
+  if (err instanceof PolicyCompileError) return new ZhiduError('POLICY_INVALID', 'The policy does not compile.', err.diagnostics);
+  const e = err as Partial<FastifyError> & Error;
+  if (e instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400) {
+    return new ZhiduError('BAD_INPUT', `The body is not valid JSON: ${e.message}`, [{ field: '', message: 'not valid JSON' }]);
+  }
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  const code: ErrorCode = (e?.code ? FASTIFY_CODES[e.code] : undefined) ?? byStatus(status);
+  if (code === 'INTERNAL') return new ZhiduError('INTERNAL');
+  if (e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new ZhiduError('BAD_INPUT', MESSAGES[e.code], [{ field: '', message: 'not valid JSON' }]);
+  if (code === 'PAYLOAD_TOO_LARGE') return new ZhiduError(code, 'The request body is larger than this server accepts; send fewer items, or stream them to the batch endpoint.');
+  return new ZhiduError(code, (e?.code && MESSAGES[e.code]) ?? e?.message ?? undefined);
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const z = toZhiduError(err);
+    // The code goes on the request's one log line (app.ts); unexpected errors get a line of their own.
+    request.errorCode = z.code;
+    if (z.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
+    if (z.code === 'RATE_LIMITED' && (err as { headers?: Record<string, string> }).headers) {
+      void reply.headers((err as { headers: Record<string, string> }).headers);
+    }
+    void reply.code(z.status).type('application/json; charset=utf-8').send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `There is no ${request.method} ${path}.` } });
+  });
+}

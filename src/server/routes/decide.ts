@@ -1,0 +1,69 @@
+// POST /v1/decide/{decision}: one route per decision, so the OpenAPI document shows each
+// decision's own input schema (the file under schemas/decisions/). Any authenticated role; a
+// branch token decides for its own branch.
+import type { FastifyInstance } from 'fastify';
+import { DECISION_NAMES } from '../../policy/kinds.ts';
+import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
+import { instantOf, type ServerContext } from '../context.ts';
+import { decideOne, underPointer } from '../deciding.ts';
+import { branchCode, errorResponse, inputSchemaRef, ref, withErrors } from '../schemas.ts';
+import { ZhiduError } from '../../errors.ts';
+
+interface DecideBody {
+  input: Record<string, unknown>;
+  branch?: string;
+  asOf?: string;
+  explain?: boolean;
+}
+
+function bodySchema(decision: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['input'],
+    additionalProperties: false,
+    properties: {
+      input: inputSchemaRef(decision),
+      branch: { ...branchCode, description: '按该营业部生效的调整决策。Decide under this branch\'s override in force.' },
+      asOf: { description: '按该时刻生效的制度决策(缺省:现在)。Decide under the policy in force at this instant (default now).', type: 'string', format: 'date-time' },
+      explain: { description: '附上依据(规则及其 YAML 位置)。Include the trace: rules and their YAML positions.', type: 'boolean' },
+    },
+  };
+}
+
+export async function decideRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  for (const decision of DECISION_NAMES) {
+    app.post<{ Body: DecideBody }>(`/v1/decide/${decision}`, {
+      config: { access: ANY_ROLE },
+      schema: {
+        tags: ['decisions'],
+        summary: `Decide ${decision}`,
+        description: 'Any role. A branch token decides for its own branch (naming another is 403). `asOf` picks the revision and override in force then. ' +
+          'Whether the decision is kept on record is the policy\'s `recordDecisions`. Errors name the field as a JSON Pointer into the body sent (`/input/assets`).',
+        security: [{ bearer: [] }],
+        body: bodySchema(decision),
+        response: withErrors({ 200: ref('api/decision.json') }, 404, 422),
+      },
+    }, async (request) => {
+      const principal = principalOf(request);
+      const branch = actFor(principal, request.body.branch);
+      const at = instantOf(request.body.asOf, 'asOf') ?? ctx.now();
+      const entry = await ctx.cache.resolve(branch, at);
+      try {
+        return await decideOne(ctx, entry, {
+          decision, input: request.body.input, ...(branch !== undefined ? { branch } : {}), at,
+          explain: request.body.explain === true, principal, requestId: request.id,
+        });
+      } catch (err) {
+        throw underPointer(err, '/input');
+      }
+    });
+  }
+
+  // Any other name: say which decisions there are.
+  app.post<{ Params: { decision: string } }>('/v1/decide/:decision', {
+    config: { access: ANY_ROLE },
+    schema: { hide: true, response: { 404: errorResponse } },
+  }, async (request) => {
+    throw new ZhiduError('NOT_FOUND', `There is no decision "${request.params.decision}"; decisions: ${DECISION_NAMES.join(', ')}.`);
+  });
+}

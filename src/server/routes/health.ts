@@ -1,0 +1,44 @@
+// Liveness, readiness and metrics: no token needed (probes and scrapers).
+import type { FastifyInstance } from 'fastify';
+import { ZhiduError } from '../../errors.ts';
+import type { ServerContext } from '../context.ts';
+import { errorResponse } from '../schemas.ts';
+
+export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: { tags: ['health'], summary: 'Liveness', response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['health'], summary: 'Readiness: the store answers and the policy in force is compiled',
+      response: {
+        200: {
+          type: 'object', required: ['status', 'revision'],
+          properties: { status: { const: 'ready' }, revision: { type: 'object', properties: { id: { type: 'integer' }, hash: { type: 'string' } } } },
+        },
+        503: errorResponse,
+      },
+    },
+  }, async () => {
+    try {
+      await ctx.store.ping();
+    } catch {
+      throw new ZhiduError('UNAVAILABLE', 'The store does not answer.');
+    }
+    if (!ctx.cache.ready) throw new ZhiduError('UNAVAILABLE', 'The policy has not been loaded yet.');
+    const entry = await ctx.cache.resolve(undefined, ctx.now()).catch(() => undefined);
+    if (!entry) throw new ZhiduError('UNAVAILABLE', 'No policy revision in force compiles.');
+    return { status: 'ready' as const, revision: entry.revision };
+  });
+
+  app.get('/metrics', {
+    config: { access: 'public' },
+    schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)' },
+  }, async (_request, reply) => {
+    const text = await ctx.metrics.registry.metrics();
+    return reply.type(ctx.metrics.registry.contentType).send(text);
+  });
+}

@@ -1,0 +1,170 @@
+// The route schemas' one source of truth: the decision input schemas are the files under
+// schemas/ (shared with the engine and the editor), registered with fastify under their own
+// `$id` and validated by the repo's ajv registry; the API's own shapes (errors, revisions,
+// proposals, records) are declared here once and registered the same way.
+import type { FastifyInstance } from 'fastify';
+import { loadSchemaFiles, schemaRegistry } from '../policy/schema.ts';
+
+const DECISION_SCHEMAS = /^decisions\//;
+
+/** Every schema a decision input schema refers to, itself included, by `$id`. */
+export function decisionInputSchemas(): Map<string, Record<string, unknown>> {
+  return new Map([...loadSchemaFiles()].filter(([id]) => DECISION_SCHEMAS.test(id)));
+}
+
+export function inputSchemaRef(decision: string): { $ref: string } {
+  return { $ref: `decisions/${decision}.input.schema.json` };
+}
+
+const instant = { type: 'string', format: 'date-time' };
+const branchCode = { description: '营业部代码。Branch code.', type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$' };
+
+/** The API's own shapes, by `$id`. Responses leave additional properties open: fields may be added. */
+export const API_SCHEMAS: Record<string, Record<string, unknown>> = {
+  'api/error.json': {
+    $id: 'api/error.json',
+    title: 'Error',
+    description: '每个错误的形状。The shape of every error.',
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { description: '稳定的错误代码(见 docs/errors.md)。Stable code (docs/errors.md).', type: 'string' },
+          message: { type: 'string' },
+          details: { type: 'array', items: {} },
+        },
+      },
+    },
+  },
+  'api/problem.json': {
+    $id: 'api/problem.json',
+    title: 'Problem',
+    description: '制度文本中的一个问题;行列指向所发送的 YAML。A problem in policy text; line and column point into the YAML sent.',
+    type: 'object',
+    required: ['kind', 'path', 'line', 'column', 'code', 'message'],
+    properties: {
+      kind: { type: 'string' },
+      file: { description: '行列所指的文本:所发送文档的类别名,或 override。The text line/column point into.', type: 'string' },
+      path: { description: 'JSON Pointer.', type: 'string' },
+      line: { type: 'integer', minimum: 1 },
+      column: { type: 'integer', minimum: 1 },
+      code: { type: 'string' },
+      message: { type: 'string' },
+    },
+  },
+  'api/revision-summary.json': {
+    $id: 'api/revision-summary.json',
+    title: 'RevisionSummary',
+    type: 'object',
+    required: ['id', 'hash', 'status', 'effectiveFrom', 'publishedAt', 'publishedBy', 'note'],
+    properties: {
+      id: { type: 'integer' },
+      hash: { type: 'string' },
+      status: { type: 'string', enum: ['active', 'scheduled', 'superseded'] },
+      effectiveFrom: instant,
+      publishedAt: instant,
+      publishedBy: { type: 'string' },
+      note: { type: 'string' },
+    },
+  },
+  'api/proposal.json': {
+    $id: 'api/proposal.json',
+    title: 'Proposal',
+    type: 'object',
+    required: ['id', 'branch', 'baseRevision', 'override', 'reason', 'status', 'submittedBy', 'submittedAt', 'steps'],
+    properties: {
+      id: { type: 'integer' },
+      branch: branchCode,
+      baseRevision: { type: 'integer' },
+      override: { description: '营业部调整方案 YAML。The override YAML as sent.', type: 'string' },
+      reason: { type: 'string' },
+      status: { type: 'string', enum: ['submitted', 'approved', 'rejected', 'withdrawn'] },
+      submittedBy: { type: 'string' },
+      submittedAt: instant,
+      overrideId: { type: 'integer' },
+      steps: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['action', 'actor', 'at', 'comment'],
+          properties: { action: { type: 'string' }, actor: { type: 'string' }, at: instant, comment: { type: 'string' }, detail: { type: 'object' } },
+        },
+      },
+    },
+  },
+  'api/decision.json': {
+    $id: 'api/decision.json',
+    title: 'DecisionAnswer',
+    type: 'object',
+    required: ['decision', 'output', 'revision', 'decisionId', 'recorded'],
+    properties: {
+      decision: { type: 'string' },
+      output: { description: '决策结果,字段见各决策。The outcome; fields per decision.', type: 'object' },
+      revision: { type: 'object', required: ['id', 'hash'], properties: { id: { type: 'integer' }, hash: { type: 'string' } } },
+      branch: branchCode,
+      override: {
+        description: '生效中的营业部调整;status 为 suspended 时按总部制度决策。The branch override in force; when suspended, head office policy decided.',
+        type: 'object', required: ['id', 'status'],
+        properties: { id: { type: 'integer' }, status: { type: 'string', enum: ['applied', 'suspended'] } },
+      },
+      decisionId: { type: 'string', format: 'uuid' },
+      recorded: { description: '是否已留存记录(由制度的 recordDecisions 决定)。Whether a record was kept (the policy\'s recordDecisions).', type: 'boolean' },
+      trace: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  'api/audit-entry.json': {
+    $id: 'api/audit-entry.json',
+    title: 'AuditEntry',
+    type: 'object',
+    required: ['seq', 'at', 'actor', 'action', 'subject', 'summary', 'prevHash', 'hash'],
+    properties: {
+      seq: { type: 'integer' }, at: instant, actor: { type: 'string' }, action: { type: 'string' }, subject: { type: 'string' },
+      summary: { type: 'object' }, prevHash: { type: 'string' }, hash: { type: 'string' },
+    },
+  },
+  'api/token.json': {
+    $id: 'api/token.json',
+    title: 'TokenInfo',
+    type: 'object',
+    required: ['id', 'role', 'name', 'createdAt', 'createdBy'],
+    properties: {
+      id: { type: 'integer' }, role: { type: 'string', enum: ['head-office', 'branch', 'system', 'auditor'] }, branch: branchCode,
+      name: { type: 'string' }, createdAt: instant, createdBy: { type: 'string' }, revokedAt: instant,
+    },
+  },
+};
+
+export const ref = (id: string): { $ref: string } => ({ $ref: id });
+export const errorResponse = ref('api/error.json');
+export { branchCode, instant };
+
+/** Responses every authenticated route may give besides its own. */
+export function withErrors(ok: Record<number, unknown>, ...statuses: number[]): Record<number, unknown> {
+  const out: Record<number, unknown> = { ...ok };
+  for (const s of [400, 401, 403, 429, 503, ...statuses]) out[s] = errorResponse;
+  return out;
+}
+
+/** Shares the decision input schemas and the API's shapes with fastify (and so with the OpenAPI document). */
+export function registerSchemas(app: FastifyInstance): void {
+  const registry = schemaRegistry();
+  for (const [id, schema] of Object.entries(API_SCHEMAS)) {
+    if (!registry.getSchema(id)) registry.addSchema(schema, id);
+    app.addSchema(schema);
+  }
+  for (const schema of decisionInputSchemas().values()) app.addSchema(absoluteRefs(schema, String(schema.$id)));
+}
+
+/** The same schema with relative `$ref`s made absolute (`decisions/x.json#…`): the OpenAPI resolver needs them so. */
+export function absoluteRefs<T>(node: T, base: string): T {
+  if (Array.isArray(node)) return node.map((n) => absoluteRefs(n, base)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const dir = base.includes('/') ? base.slice(0, base.lastIndexOf('/') + 1) : '';
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => {
+    if (k === '$ref' && typeof v === 'string' && !v.startsWith('#') && !v.startsWith(dir)) return [k, dir + v];
+    return [k, absoluteRefs(v, base)];
+  })) as T;
+}

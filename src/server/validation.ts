@@ -1,0 +1,74 @@
+// How fastify validates and serialises: bodies through the repo's ajv registry (JSON Schema
+// 2020-12, strict, the same compiled schemas the engine uses); query strings and path
+// parameters through a coercing twin (they arrive as text). Validation failures become
+// BAD_INPUT naming each field as a JSON Pointer into what was sent.
+import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { ZhiduError } from '../errors.ts';
+import { childPointer } from '../policy/pointer.ts';
+import { schemaRegistry } from '../policy/schema.ts';
+
+function coercingAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes: true, allowUnionTypes: true });
+  const addFormats = (addFormatsModule as unknown as { default?: (a: Ajv2020) => void }).default ?? (addFormatsModule as unknown as (a: Ajv2020) => void);
+  addFormats(ajv);
+  return ajv;
+}
+
+let textAjv: Ajv2020 | undefined;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+  in?: string;
+}
+
+/** One ajv error as the field it is about and what is wrong with it. */
+export function fieldProblem(e: Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'>, prefix = ''): FieldProblem {
+  const p = e.params as Record<string, unknown>;
+  if (e.keyword === 'required') return { field: prefix + childPointer(e.instancePath, String(p.missingProperty)), message: 'is required' };
+  if (e.keyword === 'additionalProperties') return { field: prefix + childPointer(e.instancePath, String(p.additionalProperty)), message: 'is not a known field' };
+  if (e.keyword === 'enum') return { field: prefix + e.instancePath, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+  return { field: prefix + e.instancePath, message: e.message ?? e.keyword };
+}
+
+const UMBRELLA = new Set(['oneOf', 'anyOf', 'if']);
+
+/** A fastify validation failure as BAD_INPUT; query and path fields are named, body fields pointed at. */
+export function validationError(errors: readonly FastifySchemaValidationError[], context: string): ZhiduError {
+  const specific = errors.filter((e) => !UMBRELLA.has(e.keyword));
+  const list = (specific.length > 0 ? specific : errors).map((e) => {
+    const problem = fieldProblem(e as ErrorObject);
+    if (context === 'body') return problem;
+    return { ...problem, field: problem.field.replace(/^\//, ''), in: context === 'querystring' ? 'query' : context };
+  });
+  const unique = [...new Map(list.map((p) => [`${p.in ?? ''}|${p.field}|${p.message}`, p])).values()];
+  const first = unique[0] ?? { field: '', message: 'is not valid' };
+  const where = context === 'body' ? first.field || 'body' : `${context === 'querystring' ? 'query' : context} ${first.field}`;
+  return new ZhiduError('BAD_INPUT', `${where}: ${first.message}`, unique);
+}
+
+/** Bodies against the shared registry; text parts (query, params, headers) with coercion. */
+export function compileValidator({ schema, httpPart }: { schema: unknown; httpPart?: string }): ValidateFunction {
+  if (httpPart === 'body') return schemaRegistry().compile(schema as object);
+  textAjv ??= coercingAjv();
+  return textAjv.compile(schema as object);
+}
+
+export function installValidation(app: FastifyInstance, options: { validateResponses: boolean }): void {
+  app.setValidatorCompiler(compileValidator);
+  app.setSchemaErrorFormatter((errors, context) => validationError(errors, context));
+  app.setSerializerCompiler(({ schema }) => {
+    if (!options.validateResponses) return (data: unknown) => JSON.stringify(data);
+    const validate: ValidateFunction = schemaRegistry().compile(schema as object);
+    return (data: unknown) => {
+      // Dates become strings first, as a client will see them.
+      const json = JSON.stringify(data);
+      if (!validate(JSON.parse(json))) {
+        throw new Error(`response does not match its schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+      }
+      return json;
+    };
+  });
+}

@@ -1,0 +1,95 @@
+// What every screen shares: the signed-in principal, the API client, the language, the bundled
+// schemas and the policy in force (parsed, for labels). Screens get it as `app`.
+import { parse } from 'yaml';
+import { Api, ApiError, type Revision } from './api.ts';
+import { errorBox } from './dom.ts';
+import { adviceKey, translate, type MessageKey } from './lib/i18n.ts';
+import { localise, titleOf, type Lang } from './lib/labels.ts';
+import type { Principal } from './lib/roles.ts';
+import { indexSchemas, type JsonSchema } from './lib/schema-ref.ts';
+import { DECISION_NAMES, POLICY_KINDS, decisionOfKind } from '../../src/policy/kinds.ts';
+
+const schemaFiles = import.meta.glob('../../schemas/**/*.json', { eager: true, import: 'default' });
+export const SCHEMAS: Readonly<Record<string, JsonSchema>> = indexSchemas(schemaFiles);
+
+/** Decisions with an input schema, in the engine's order. */
+export const DECISIONS: readonly string[] = DECISION_NAMES.filter((d) => SCHEMAS[`decisions/${d}.input.schema.json`]);
+
+export const KINDS: readonly string[] = POLICY_KINDS;
+
+/** The kind a decision reads its outcome catalogue from (its labels), if it has one. */
+export function kindOfDecision(decision: string): string | undefined {
+  return POLICY_KINDS.find((k) => decisionOfKind(k) === decision);
+}
+
+export { decisionOfKind };
+
+export interface Policy {
+  revision: Revision;
+  parsed: Record<string, unknown>;
+}
+
+/** Parsed documents, in the canonical kind order (the server lists them alphabetically). */
+export function parseDocuments(documents: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const kinds = [...KINDS.filter((k) => k in documents), ...Object.keys(documents).filter((k) => !KINDS.includes(k))];
+  for (const kind of kinds) {
+    const text = documents[kind]!;
+    try { out[kind] = parse(text); } catch { out[kind] = undefined; }
+  }
+  return out;
+}
+
+export class App {
+  policy: Policy | undefined;
+
+  constructor(
+    readonly api: Api,
+    readonly principal: Principal,
+    public lang: Lang,
+    readonly onLang: (lang: Lang) => void,
+    readonly signOut: () => void,
+  ) {}
+
+  t = (key: MessageKey, params?: Record<string, string | number>): string => translate(this.lang, key, params);
+
+  /** The revision in force (or the newest, before any is in force), parsed; cached until reload. */
+  async activePolicy(reload = false): Promise<Policy> {
+    if (this.policy && !reload) return this.policy;
+    const list = await this.api.revisions();
+    const chosen = list.find((r) => r.status === 'active') ?? list[list.length - 1];
+    if (!chosen) throw new ApiError(404, 'NOT_FOUND', 'The store holds no revision yet.');
+    const revision = await this.api.revision(chosen.id);
+    this.policy = { revision, parsed: parseDocuments(revision.documents) };
+    return this.policy;
+  }
+
+  /** A kind's title from its own document, e.g. 客户分类. */
+  kindTitle(kind: string, parsed?: Record<string, unknown>): string {
+    return localise(titleOf((parsed ?? this.policy?.parsed)?.[kind]), this.lang, kind);
+  }
+
+  /** A decision's name: the title of the kind it decides by, else its input schema's title. */
+  decisionTitle(decision: string): string {
+    const kind = kindOfDecision(decision);
+    if (kind && this.policy?.parsed[kind]) return this.kindTitle(kind);
+    const title = SCHEMAS[`decisions/${decision}.input.schema.json`]?.title;
+    if (typeof title !== 'string') return decision;
+    const [zh, en] = title.split(/\s+—\s+/);
+    const text = (this.lang === 'en' ? en : zh) ?? title;
+    return text.replace(/的输入$/, '').replace(/ input$/i, '');
+  }
+
+  /** An error box whose first line says what to do. */
+  error(err: unknown): HTMLElement {
+    return errorBox(err, (api) => {
+      if (!api) return { advice: this.t('error.other', { code: 'CLIENT' }), detail: err instanceof Error ? err.message : String(err) };
+      return { advice: this.t(adviceKey(api.code), { code: api.code }), detail: api.message ? this.t('serverSaid', { message: api.message }) : '' };
+    });
+  }
+
+  navigate(hash: string): void {
+    if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = hash;
+  }
+}

@@ -1,0 +1,97 @@
+// A few DOM helpers instead of a framework: element building, busy buttons with progress,
+// and error boxes that say what to do.
+import { ApiError } from './api.ts';
+import { problemsFrom } from './lib/markers.ts';
+
+type Child = Node | string | number | false | null | undefined;
+type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') el.addEventListener(name.replace(/^on/, '').toLowerCase(), value);
+    else if (name === 'class') el.className = String(value);
+    else if (name in el && typeof value !== 'string' && name !== 'style') (el as unknown as Record<string, unknown>)[name] = value;
+    else el.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: (Child | Child[])[]): void {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'number' ? String(c) : c);
+  }
+}
+
+export function replace(el: Element, ...children: (Child | Child[])[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/** A progress line for long work: an indeterminate bar with a message, announced to screen readers. */
+export function progress(message: string): HTMLElement {
+  return h('div', { class: 'progress', role: 'status', 'aria-live': 'polite' }, h('div', { class: 'bar' }, h('span')), h('span', {}, message));
+}
+
+/** Runs work with the button disabled and a spinner on it; resolves to the work's result. */
+export async function busy<T>(button: HTMLButtonElement, work: () => Promise<T>): Promise<T> {
+  const label = button.textContent;
+  button.disabled = true;
+  button.classList.add('busy');
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.classList.remove('busy');
+    button.removeAttribute('aria-busy');
+    button.textContent = label;
+  }
+}
+
+export interface ErrorText { advice: string; detail: string }
+
+/** An error box: the advice first (what to do), the server's own words after it. */
+export function errorBox(err: unknown, text: (e: ApiError | undefined) => ErrorText): HTMLElement {
+  const api = err instanceof ApiError ? err : undefined;
+  const { advice, detail } = text(api);
+  const extra = api ? problemsFrom(api.details).length === 0 && api.details.length > 0
+    ? h('ul', {}, api.details.slice(0, 10).map((d) => h('li', {}, typeof d === 'object' && d !== null && 'message' in d ? String((d as { message: unknown }).message) : JSON.stringify(d))))
+    : null : null;
+  return h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, advice), detail ? h('div', { class: 'detail' }, detail) : null, extra);
+}
+
+export function notice(kind: 'ok' | 'info' | 'warn', message: string | Node): HTMLElement {
+  return h('div', { class: `notice ${kind}`, role: kind === 'warn' ? 'alert' : 'status' }, message);
+}
+
+export function formatTime(iso: string | undefined, lang: 'zh' | 'en'): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+/** `<input type=datetime-local>` value → ISO instant, or undefined when empty. */
+export function isoFromLocal(value: string): string | undefined {
+  if (value.trim() === '') return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** A labelled form control; the label wraps the control so a click focuses it. */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
+}
+
+/** Debounces calls, keeping only the last. */
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: A) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}

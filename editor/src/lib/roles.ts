@@ -1,0 +1,72 @@
+// What each role may do (API.md "Roles and tokens"), so the interface offers exactly that.
+// The server enforces the same rules; this only decides what is shown.
+
+export type Role = 'head-office' | 'branch' | 'system' | 'auditor';
+
+export const ROLES: readonly Role[] = ['head-office', 'branch', 'system', 'auditor'];
+
+export interface Principal {
+  role: Role;
+  /** Set for the branch role: the one branch it speaks for. */
+  branch?: string;
+  name?: string;
+}
+
+export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit';
+
+export type Action =
+  | 'read-policy'
+  | 'propose'
+  | 'withdraw'
+  | 'approve'
+  | 'publish'
+  | 'decide'
+  | 'read-proposals'
+  | 'read-audit';
+
+const ALLOWED: Readonly<Record<Role, readonly Action[]>> = {
+  'head-office': ['read-policy', 'propose', 'approve', 'publish', 'decide', 'read-proposals', 'read-audit'],
+  branch: ['read-policy', 'propose', 'withdraw', 'decide', 'read-proposals'],
+  system: ['read-policy', 'decide'],
+  auditor: ['read-policy', 'decide', 'read-proposals', 'read-audit'],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(p: Principal, action: Action): boolean {
+  return ALLOWED[p.role].includes(action);
+}
+
+/** May this principal act for (propose for, read the proposals of) a branch? */
+export function mayActFor(p: Principal, branch: string): boolean {
+  if (p.role === 'branch') return p.branch === branch;
+  return p.role === 'head-office';
+}
+
+/** The screens to offer, in navigation order. */
+export function screensFor(p: Principal): Screen[] {
+  const screens: Screen[] = ['browser'];
+  if (can(p, 'propose')) screens.push('override');
+  // Head office reviews the queue; an auditor may look at it without acting.
+  if (can(p, 'approve') || (p.role === 'auditor' && can(p, 'read-proposals'))) screens.push('review');
+  if (can(p, 'publish')) screens.push('publish');
+  if (can(p, 'decide')) screens.push('console');
+  if (can(p, 'read-audit')) screens.push('audit');
+  return screens;
+}
+
+/** Reads a "who am I" answer in the shapes a server may give ({role, branch} or {principal: …}). */
+export function principalFrom(body: unknown): Principal | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const r = body as Record<string, unknown>;
+  if (r.principal && typeof r.principal === 'object') return principalFrom(r.principal);
+  if (!isRole(r.role)) return undefined;
+  if (r.role === 'branch' && typeof r.branch !== 'string') return undefined;
+  return {
+    role: r.role,
+    ...(typeof r.branch === 'string' ? { branch: r.branch } : {}),
+    ...(typeof r.name === 'string' && r.name !== '' ? { name: r.name } : {}),
+  };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { can, mayActFor, principalFrom, screensFor } from '../../editor/src/lib/roles.ts';
+
+describe('what each role is offered', () => {
+  it.each([
+    ['head-office', undefined, ['browser', 'override', 'review', 'publish', 'console', 'audit']],
+    ['branch', '0101', ['browser', 'override', 'console']],
+    ['system', undefined, ['browser', 'console']],
+    ['auditor', undefined, ['browser', 'review', 'console', 'audit']],
+  ] as const)('%s', (role, branch, screens) => {
+    expect(screensFor({ role, ...(branch ? { branch } : {}) })).toEqual(screens);
+  });
+
+  it('lets only head office approve and publish, and nobody but a branch withdraw', () => {
+    expect(can({ role: 'head-office' }, 'approve')).toBe(true);
+    expect(can({ role: 'branch', branch: '0101' }, 'approve')).toBe(false);
+    expect(can({ role: 'auditor' }, 'publish')).toBe(false);
+    expect(can({ role: 'branch', branch: '0101' }, 'withdraw')).toBe(true);
+  });
+
+  it('binds a branch to its own code', () => {
+    expect(mayActFor({ role: 'branch', branch: '0101' }, '0101')).toBe(true);
+    expect(mayActFor({ role: 'branch', branch: '0101' }, '0202')).toBe(false);
+    expect(mayActFor({ role: 'head-office' }, '0202')).toBe(true);
+    expect(mayActFor({ role: 'auditor' }, '0202')).toBe(false);
+  });
+});
+
+describe('principalFrom (GET /v1/me)', () => {
+  it('reads the server\'s answer', () => {
+    expect(principalFrom({ tokenId: 1, role: 'branch', branch: '0101', name: '0101 manager' })).toEqual({ role: 'branch', branch: '0101', name: '0101 manager' });
+    expect(principalFrom({ principal: { role: 'auditor', name: '' } })).toEqual({ role: 'auditor' });
+  });
+  it('refuses an unknown role or a branch token without its branch', () => {
+    expect(principalFrom({ role: 'admin' })).toBeUndefined();
+    expect(principalFrom({ role: 'branch' })).toBeUndefined();
+    expect(principalFrom(null)).toBeUndefined();
+  });
+});

@@ -1,5 +1,10 @@
 // Synthetic clients shaped like a real client base: log-normal assets (most small, few large),
-// turnover skewed low. Seeded, so every run measures the same population.
+// turnover skewed low. Seeded, so every run measures the same population. clientRecords() adds
+// every other fact a client decision reads (questionnaire answers, holding period, occupation, …),
+// drawn from the policy's own catalogues, so that client-profile runs all its decisions.
+import type { RiskQuestionnaireDoc } from '../src/policy/model/risk-questionnaire.ts';
+import type { PolicySet } from '../src/policy/policy-set.ts';
+
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -31,4 +36,58 @@ export function syntheticClients(n: number, seed = 20261125): SyntheticClient[] 
       annualCommission: Math.round(assets * turnover * 0.0003),
     };
   });
+}
+
+/** A client's whole record: every field of client-profile's input, for every client decision. */
+export type ClientRecord = SyntheticClient & Record<string, unknown>;
+
+function catalogue(set: PolicySet, kind: 'value-segment' | 'trading-style', key: string): string[] {
+  const doc = set.documents.get(kind)?.value as Record<string, Record<string, unknown> | undefined> | undefined;
+  return Object.keys(doc?.[key] ?? {});
+}
+
+export function clientRecords(n: number, set: PolicySet, seed = 20261125): ClientRecord[] {
+  const rand = mulberry32(seed ^ 0x5eed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const questions = Object.entries((set.documents.get('risk-questionnaire')?.value as unknown as RiskQuestionnaireDoc | undefined)?.questions ?? {});
+  const occupations = catalogue(set, 'value-segment', 'occupations');
+  const activities = catalogue(set, 'trading-style', 'activities');
+  return syntheticClients(n, seed).map((c) => {
+    const answers = Object.fromEntries(questions.map(([id, q]) => {
+      const option = pick(Object.keys(q.options));
+      return [id, q.multiple ? [option] : option];
+    }));
+    const month = 1 + Math.floor(rand() * 12);
+    return {
+      ...c,
+      tradingVolume: Math.round(c.assets * c.turnover),
+      answers,
+      assessedAt: `2025-${String(month).padStart(2, '0')}-15`,
+      avgHoldingDays: Math.round(Math.exp(3 + rand() * 2.5)),
+      activities: activities.filter(() => rand() < 0.15),
+      annualIncome: Math.round(Math.exp(11.8 + 0.8 * (rand() + rand() - 1) * 2)),
+      externalFinancialAssets: Math.round(c.assets * rand() * 3),
+      ...(occupations.length > 0 ? { occupation: pick(occupations) } : {}),
+    };
+  });
+}
+
+/** The CSV header and rows of client records (nested answers as `answers.<id>`, lists joined by `;`). */
+export function* clientCsv(records: Iterable<SyntheticClient | ClientRecord>): Generator<string> {
+  let columns: string[] | undefined;
+  for (const r of records) {
+    const flat: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [q, a] of Object.entries(v)) flat[`${k}.${q}`] = a;
+      else flat[k] = v;
+    }
+    if (!columns) {
+      columns = Object.keys(flat);
+      yield columns.join(',') + '\n';
+    }
+    yield columns.map((col) => {
+      const v = flat[col];
+      return Array.isArray(v) ? v.join(';') : v === undefined ? '' : String(v);
+    }).join(',') + '\n';
+  }
 }

@@ -5,14 +5,16 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { SingleBar, Presets } from 'cli-progress';
-import { decideAll } from '../engine/batch.ts';
+import { answerLine, decideAll, type BatchItem } from '../engine/batch.ts';
 import { CompiledPolicy, type DecisionResult } from '../engine/compile.ts';
 import { DECISIONS } from '../engine/decisions/index.ts';
+import { lineBlocks, lineLayout } from '../engine/worker-input.ts';
+import { answersInOrder, defaultWorkers, WorkerPool, type ChunkSpec, type ItemData } from '../engine/worker-pool.ts';
 import { ZhiduError } from '../errors.ts';
 import { formatDiagnostic } from '../policy/diagnostics.ts';
 import { policySetHash } from '../policy/hash.ts';
 import { applyOverride } from '../policy/override.ts';
-import { loadPolicyDir, type PolicySet } from '../policy/policy-set.ts';
+import { loadPolicyTexts, policyFilesIn, readPolicyFiles, type PolicySet, type PolicyText } from '../policy/policy-set.ts';
 import { schemaRegistry } from '../policy/schema.ts';
 import { EXIT, UsageError, type CliIo } from './io.ts';
 import { formatOf, readRows } from './rows.ts';
@@ -28,6 +30,8 @@ export interface DecideCliOptions {
   out?: string;
   format?: string;
   progress?: boolean;
+  /** With --batch: worker threads (0 = decide on the main thread); by default one a core for a large batch. Also ZHIDU_WORKERS. */
+  workers?: number;
 }
 
 interface LoadedPolicy {
@@ -36,22 +40,35 @@ interface LoadedPolicy {
   override?: { file: string; hash: string };
 }
 
-function loadPolicy(options: DecideCliOptions, io: CliIo): LoadedPolicy | undefined {
-  const loaded = loadPolicyDir(options.rules);
+/** The policy files and the override, read once: the main thread and batch workers compile the same bytes. */
+interface PolicySource {
+  texts: PolicyText[];
+  override?: { file: string; text: Uint8Array };
+}
+
+function readPolicySource(options: DecideCliOptions): PolicySource {
+  return {
+    texts: readPolicyFiles(policyFilesIn(options.rules)),
+    ...(options.override ? { override: { file: options.override, text: readFileSync(options.override) } } : {}),
+  };
+}
+
+function loadPolicy(options: DecideCliOptions, source: PolicySource, io: CliIo): LoadedPolicy | undefined {
+  const loaded = loadPolicyTexts(source.texts, { complete: true, setLabel: options.rules });
   if (!loaded.valid) {
     for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
     return undefined;
   }
   let set: PolicySet = loaded.set;
   let override: LoadedPolicy['override'];
-  if (options.override) {
-    const applied = applyOverride(loaded.set, readFileSync(options.override), options.override);
+  if (source.override) {
+    const applied = applyOverride(loaded.set, source.override.text, source.override.file);
     if (!applied.valid) {
       for (const d of applied.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
       return undefined;
     }
     set = applied.effective;
-    override = { file: options.override, hash: policySetHash(applied.effective) };
+    override = { file: source.override.file, hash: policySetHash(applied.effective) };
   }
   return {
     policy: CompiledPolicy.compile(set),
@@ -85,9 +102,24 @@ export async function runDecide(decision: string, options: DecideCliOptions, io:
   if (sources !== 1) throw new UsageError('give exactly one of --input JSON, --input-file F or --batch IN');
   if (options.batch && !options.out) throw new UsageError('--batch needs --out FILE');
   const at = parseAt(options.at);
-  const loaded = loadPolicy(options, io);
-  if (!loaded) return EXIT.NO;
-  if (options.batch) return runBatch(definition.name, definition.inputSchema, loaded, { ...options, batch: options.batch, out: options.out! }, at, io);
+  const source = readPolicySource(options);
+  // Batch workers start at once, compiling while the main thread checks the policy.
+  const workers = options.batch ? workerCount(options, statSync(options.batch).size) : 0;
+  const pool = workers > 0 ? WorkerPool.start({
+    texts: source.texts,
+    ...(source.override ? { override: source.override } : {}),
+    decision: definition.name,
+    inputSchema: definition.inputSchema,
+    explain: Boolean(options.explain),
+    ...(at ? { at: at.toISOString() } : {}),
+  }, workers) : undefined;
+  pool?.catch(() => undefined);
+  const loaded = loadPolicy(options, source, io);
+  if (!loaded) {
+    await pool?.then((p) => p.close(), () => undefined);
+    return EXIT.NO;
+  }
+  if (options.batch) return runBatch({ ...options, batch: options.batch, out: options.out! }, definition.name, definition.inputSchema, loaded, pool, at, io);
 
   let input: unknown;
   const text = options.input ?? readFileSync(options.inputFile!, 'utf8');
@@ -108,43 +140,124 @@ export async function runDecide(decision: string, options: DecideCliOptions, io:
   }
 }
 
+/** A stretch of the batch answered: its NDJSON lines, counts, first failures, and input bytes consumed so far. */
+interface Answered {
+  ndjson: string | Uint8Array;
+  /** Called once the lines are written out (their buffer goes back to its worker). */
+  written?: () => void;
+  decided: number;
+  failed: number;
+  errors: { line: number; code: string; message: string }[];
+  bytesDone: number;
+}
+
+interface BatchRun {
+  decision: string;
+  schemaId: string;
+  loaded: LoadedPolicy;
+  path: string;
+  format: 'csv' | 'ndjson';
+  options: { explain: boolean; at?: Date };
+}
+
+async function* answeredInProcess(run: BatchRun): AsyncGenerator<Answered> {
+  const schema = schemaRegistry().getSchema(run.schemaId)?.schema as Record<string, unknown> | undefined;
+  const rows = readRows(run.path, run.format, schema);
+  for await (const a of decideAll(run.loaded.policy, run.decision, rows.items, run.options)) {
+    yield {
+      ndjson: answerLine(a, run.decision) + '\n',
+      decided: a.error ? 0 : 1,
+      failed: a.error ? 1 : 0,
+      errors: a.error ? [{ line: a.line, code: a.error.code, message: a.error.message }] : [],
+      bytesDone: rows.bytesRead(),
+    };
+  }
+}
+
+/** Items read on the main thread, in chunks for the workers (a CSV with quotes, mixed line endings). */
+async function* itemChunks(items: AsyncIterable<BatchItem>, size = 2000): AsyncGenerator<ChunkSpec> {
+  let chunk: ItemData[] = [];
+  for await (const item of items) {
+    chunk.push(item.error ? { line: item.line, error: item.error.toJSON().error } : { line: item.line, input: item.input });
+    if (chunk.length >= size) { yield { kind: 'items', items: chunk }; chunk = []; }
+  }
+  if (chunk.length > 0) yield { kind: 'items', items: chunk };
+}
+
+async function* answeredInWorkers(run: BatchRun, pool: WorkerPool): AsyncGenerator<Answered> {
+  try {
+    const layout = await lineLayout(run.path, run.format);
+    const schema = schemaRegistry().getSchema(run.schemaId)?.schema as Record<string, unknown> | undefined;
+    const rows = layout.lineByLine ? undefined : readRows(run.path, run.format, schema);
+    const chunks: AsyncIterable<ChunkSpec & { bytes?: number }> = rows ? itemChunks(rows.items) : lineBlocks(run.path, run.format, layout);
+    let bytesDone = 0;
+    for await (const { chunk, answer } of answersInOrder(pool, chunks)) {
+      bytesDone = rows ? rows.bytesRead() : bytesDone + (chunk.bytes ?? 0);
+      yield { ...answer, bytesDone, written: () => pool.recycle(answer) };
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Worker threads for a batch: `workers` if given (0 = none), else one a core for a batch big enough to repay starting them. */
+function workerCount(options: DecideCliOptions, size: number): number {
+  const given = options.workers ?? (process.env.ZHIDU_WORKERS ? Number(process.env.ZHIDU_WORKERS) : undefined);
+  if (given !== undefined) {
+    if (!Number.isInteger(given) || given < 0) throw new UsageError(`workers must be a whole number ≥ 0, not ${given}`);
+    return given;
+  }
+  return size >= PARALLEL_FROM_BYTES && defaultWorkers() > 1 ? defaultWorkers() : 0;
+}
+
+/** Below this a batch is done before workers have started and compiled the policy (see docs/performance.md). */
+const PARALLEL_FROM_BYTES = 1024 * 1024;
+
 async function runBatch(
+  options: DecideCliOptions & { batch: string; out: string },
   decision: string,
   schemaId: string,
   loaded: LoadedPolicy,
-  options: DecideCliOptions & { batch: string; out: string },
+  pool: Promise<WorkerPool> | undefined,
   at: Date | undefined,
   io: CliIo,
 ): Promise<number> {
   const size = statSync(options.batch).size;
-  const schema = schemaRegistry().getSchema(schemaId)?.schema as Record<string, unknown> | undefined;
-  const rows = readRows(options.batch, formatOf(options.batch, options.format), schema);
+  const run: BatchRun = { decision, schemaId, loaded, path: options.batch, format: formatOf(options.batch, options.format), options: { explain: Boolean(options.explain), ...(at ? { at } : {}) } };
   const out = createWriteStream(options.out);
   const showBar = options.progress ?? Boolean(io.stderr.isTTY);
   const bar = showBar ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', stream: io.stderr as NodeJS.WritableStream, hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(size, 0, { rows: 0, rate: 0 });
   const started = Date.now();
+  const rate = () => Math.round((decided + failed) / Math.max(0.001, (Date.now() - started) / 1000));
   let decided = 0;
   let failed = 0;
+  let shown = 0;
+  let lastShown = 0;
   const MAX_REPORTED = 20;
-  for await (const answer of decideAll(loaded.policy, decision, rows.items, { explain: Boolean(options.explain), ...(at ? { at } : {}) })) {
-    const line = answer.result
-      ? { line: answer.line, decision, output: answer.result.output, ...(answer.result.trace ? { trace: answer.result.trace } : {}) }
-      : { line: answer.line, error: answer.error };
-    if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
-    if (answer.error) {
-      failed++;
-      if (failed <= MAX_REPORTED) io.stderr.write(`${bar ? '\n' : ''}line ${answer.line}: ${answer.error.code} ${answer.error.message}\n`);
-    } else decided++;
-    if (bar && (decided + failed) % 1000 === 0) {
-      bar.update(rows.bytesRead(), { rows: decided + failed, rate: Math.round((decided + failed) / Math.max(0.001, (Date.now() - started) / 1000)) });
+  const workers = await pool?.catch((err: unknown) => {
+    io.stderr.write(`batch workers did not start (${err instanceof Error ? err.message : String(err)}); deciding on the main thread\n`);
+    return undefined;
+  });
+  const answered = workers ? answeredInWorkers(run, workers) : answeredInProcess(run);
+  for await (const a of answered) {
+    if (!out.write(a.ndjson, a.written)) await once(out, 'drain');
+    decided += a.decided;
+    failed += a.failed;
+    for (const e of a.errors) {
+      if (shown++ < MAX_REPORTED) io.stderr.write(`${bar ? '\n' : ''}line ${e.line}: ${e.code} ${e.message}\n`);
+    }
+    if (bar && decided + failed - lastShown >= 1000) {
+      lastShown = decided + failed;
+      bar.update(a.bytesDone, { rows: lastShown, rate: rate() });
     }
   }
   out.end();
   await once(out, 'finish');
-  bar?.update(size, { rows: decided + failed, rate: Math.round((decided + failed) / Math.max(0.001, (Date.now() - started) / 1000)) });
+  bar?.update(size, { rows: decided + failed, rate: rate() });
   bar?.stop();
   if (failed > MAX_REPORTED) io.stderr.write(`… and ${failed - MAX_REPORTED} more bad rows (each is in ${options.out}).\n`);
-  io.stderr.write(`${decided} decided, ${failed} bad rows, in ${((Date.now() - started) / 1000).toFixed(1)} s → ${options.out}\n`);
+  const threads = workers ? `, ${workers.size} worker threads` : '';
+  io.stderr.write(`${decided} decided, ${failed} bad rows, in ${((Date.now() - started) / 1000).toFixed(1)} s${threads} → ${options.out}\n`);
   return failed === 0 ? EXIT.OK : EXIT.NO;
 }

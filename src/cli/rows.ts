@@ -7,7 +7,7 @@ import type { BatchItem } from '../engine/batch.ts';
 import { ZhiduError } from '../errors.ts';
 import { schemaRegistry } from '../policy/schema.ts';
 
-type SchemaNode = { $id?: string; $ref?: string; type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
+export type SchemaNode = { $id?: string; $ref?: string; type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
 
 /** Follow a `$ref` (relative to the schema it stands in) through the shared registry. */
 function deref(node: SchemaNode | undefined, baseId: string): SchemaNode | undefined {
@@ -51,6 +51,17 @@ export function typedCell(raw: string, node: SchemaNode | undefined): unknown {
   return raw;
 }
 
+/** Each column's schema node, looked up once per schema (a batch has millions of rows, few columns). */
+const columnNodes = new WeakMap<SchemaNode, Map<string, SchemaNode | undefined>>();
+
+export function columnNode(schema: SchemaNode | undefined, column: string, segments: string[]): SchemaNode | undefined {
+  if (!schema) return schemaAt(schema, segments);
+  let nodes = columnNodes.get(schema);
+  if (!nodes) columnNodes.set(schema, (nodes = new Map()));
+  if (!nodes.has(column)) nodes.set(column, schemaAt(schema, segments));
+  return nodes.get(column);
+}
+
 export function rowToInput(row: Record<string, string>, schema: SchemaNode | undefined): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [column, raw] of Object.entries(row)) {
@@ -63,7 +74,7 @@ export function rowToInput(row: Record<string, string>, schema: SchemaNode | und
     }
     const last = segments[segments.length - 1]!;
     if (last === '__proto__' || last === 'constructor' || last === 'prototype') continue;
-    target[last] = typedCell(raw, schemaAt(schema, segments));
+    target[last] = typedCell(raw, columnNode(schema, column, segments));
   }
   return input;
 }

@@ -1,8 +1,10 @@
 // Many decisions over a stream of inputs, answered in the same order, with a bounded number in
 // flight so memory stays flat whatever the length. A bad item is answered with its own error and
-// never stops the rest.
+// never stops the rest. Without explain every answer is computed synchronously on the fast path
+// (no Promise per item); with explain, json-rules-engine runs several items at once.
 import { ZhiduError } from '../errors.ts';
 import type { CompiledPolicy, DecideOptions, DecisionResult } from './compile.ts';
+import { WouldWaitError } from './fast-steps.ts';
 
 export interface BatchItem {
   /** 1-based line (or row) number in the source, for error reports. */
@@ -24,8 +26,35 @@ function asError(err: unknown): ReturnType<ZhiduError['toJSON']>['error'] {
 }
 
 export interface BatchOptions extends DecideOptions {
-  /** Decisions in flight at once (default 64). */
+  /** Decisions in flight at once with explain (default 64). */
   concurrency?: number;
+}
+
+async function answerLater(policy: CompiledPolicy, decision: string, item: BatchItem, options: DecideOptions): Promise<BatchAnswer> {
+  try {
+    return { line: item.line, result: await policy.decide(decision, item.input, options) };
+  } catch (err) {
+    return { line: item.line, error: asError(err) };
+  }
+}
+
+/** One item's answer: synchronous unless it needs json-rules-engine (explain). */
+export function answerNow(policy: CompiledPolicy, decision: string, item: BatchItem, options: DecideOptions = {}): BatchAnswer | Promise<BatchAnswer> {
+  if (item.error) return { line: item.line, error: asError(item.error) };
+  if (options.explain) return answerLater(policy, decision, item, options);
+  try {
+    return { line: item.line, result: policy.decideSync(decision, item.input, options.at ? { at: options.at } : {}) };
+  } catch (err) {
+    if (err instanceof WouldWaitError) return answerLater(policy, decision, item, options);
+    return { line: item.line, error: asError(err) };
+  }
+}
+
+/** An answer as one line of the batch's NDJSON output. */
+export function answerLine(answer: BatchAnswer, decision: string): string {
+  return JSON.stringify(answer.result
+    ? { line: answer.line, decision, output: answer.result.output, ...(answer.result.trace ? { trace: answer.result.trace } : {}) }
+    : { line: answer.line, error: answer.error });
 }
 
 export async function* decideAll(
@@ -34,18 +63,10 @@ export async function* decideAll(
   items: AsyncIterable<BatchItem> | Iterable<BatchItem>,
   options: BatchOptions = {},
 ): AsyncGenerator<BatchAnswer> {
-  const limit = Math.max(1, options.concurrency ?? 64);
-  const pending: Promise<BatchAnswer>[] = [];
-  const one = async (item: BatchItem): Promise<BatchAnswer> => {
-    if (item.error) return { line: item.line, error: asError(item.error) };
-    try {
-      return { line: item.line, result: await policy.decide(decision, item.input, options) };
-    } catch (err) {
-      return { line: item.line, error: asError(err) };
-    }
-  };
+  const limit = Math.max(1, options.explain ? options.concurrency ?? 64 : 1);
+  const pending: (BatchAnswer | Promise<BatchAnswer>)[] = [];
   for await (const item of items) {
-    pending.push(one(item));
+    pending.push(answerNow(policy, decision, item, options));
     if (pending.length >= limit) yield await pending.shift()!;
   }
   while (pending.length > 0) yield await pending.shift()!;

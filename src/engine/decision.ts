@@ -2,14 +2,15 @@
 // and how it compiles those documents (once) into something that evaluates inputs.
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import type { PolicyKind } from '../policy/kinds.ts';
+import type { Steps } from './fast-steps.ts';
 import type { SourceRef, TraceStep } from './rules.ts';
 
 export interface EvalContext {
   /** The decision instant (asOf, or now): dates such as assessment expiry are judged against it. */
   readonly at: Date;
   readonly explain: boolean;
-  /** Run another decision of the same compiled policy (service-package asks classification). */
-  decide(name: string, input: unknown): Promise<DecisionOutcome>;
+  /** Run another decision of the same compiled policy (service-package asks classification); `yield*` it. */
+  decide(name: string, input: unknown): Steps<DecisionOutcome>;
 }
 
 export interface DecisionOutcome {
@@ -18,8 +19,11 @@ export interface DecisionOutcome {
 }
 
 export interface CompiledDecision {
-  /** `input` has already passed the decision's input schema. */
-  evaluate(input: Record<string, unknown>, ctx: EvalContext): Promise<DecisionOutcome>;
+  /**
+   * `input` has already passed the decision's input schema. A generator of steps (fast-steps.ts):
+   * written like an async function, with `yield*` where it would `await` a rule run or a decision.
+   */
+  evaluate(input: Record<string, unknown>, ctx: EvalContext): Steps<DecisionOutcome>;
 }
 
 /** Read access to the (effective) documents a decision compiles from. */

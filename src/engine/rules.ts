@@ -1,4 +1,5 @@
-// Runs compiled rule definitions on json-rules-engine and turns its results into an explain trace.
+// Runs compiled rule definitions on json-rules-engine and turns its results into an explain trace;
+// without a trace, the same rules compiled to closures (fast.ts) answer instead, synchronously.
 // json-rules-engine's Engine keeps one engine-wide `status`, so overlapping run() calls on one
 // Engine can cut each other short (upstream issue 303). Each RuleRunner therefore lends every
 // run an Engine of its own from a pool: engines are built once per compiled policy, reused, and
@@ -6,6 +7,8 @@
 // falls sharply with many runs interleaved (measured: ~12.6k runs/s one at a time, ~9k with 64
 // engines in flight, ~1.5k with 1,000), so further runs queue for a free engine instead.
 import { Engine, type RuleProperties, type RuleResult, type TopLevelCondition } from 'json-rules-engine';
+import { compileFast, type FastRules } from './fast.ts';
+import { waitFor, type Steps } from './fast-steps.ts';
 
 export interface SourceRef {
   file: string;
@@ -49,7 +52,7 @@ export interface TraceStep {
 
 export interface RunResult {
   /** Rules whose conditions held, in priority order then declaration order. */
-  fired: RuleSpec[];
+  fired: readonly RuleSpec[];
   trace?: TraceStep[];
 }
 
@@ -85,6 +88,8 @@ export class RuleRunner {
   private readonly idle: Engine[] = [];
   private readonly waiting: ((engine: Engine) => void)[] = [];
   private built = 0;
+  /** The same rules as closures (fast.ts), used whenever no trace is asked for; undefined if they do not compile. */
+  private readonly fast: FastRules | undefined;
 
   constructor(specs: readonly RuleSpec[], private readonly maxEngines = 8) {
     this.specs = Object.freeze([...specs]);
@@ -92,6 +97,12 @@ export class RuleRunner {
     this.order = new Map(specs.map((s, i) => [s.id, i]));
     if (this.byId.size !== specs.length) throw new Error('RuleRunner: rule ids must be unique');
     this.idle.push(this.build());
+    this.fast = compileFast(this.specs);
+  }
+
+  /** Does this runner evaluate without json-rules-engine when no trace is asked for? */
+  get compiled(): boolean {
+    return this.fast !== undefined;
   }
 
   private acquire(): Engine | Promise<Engine> {
@@ -105,6 +116,17 @@ export class RuleRunner {
     const next = this.waiting.shift();
     if (next) next(engine);
     else this.idle.push(engine);
+  }
+
+  /**
+   * Drop an engine whose run rejected: json-rules-engine carries on with the rejected run's
+   * lower-priority rules and then marks the engine finished, which would cut short the next run
+   * on it (found by test/engine/fast-path.test.ts). A fresh engine takes its place.
+   */
+  private retire(): void {
+    this.built--;
+    const next = this.waiting.shift();
+    if (next) next(this.build());
   }
 
   get rules(): readonly RuleSpec[] {
@@ -124,10 +146,32 @@ export class RuleRunner {
     return engine;
   }
 
+  /** The fast path's answer, when it has one (fast.ts): never with explain. */
+  private quick(facts: Record<string, unknown>, explain: boolean): RunResult | undefined {
+    const fired = explain ? undefined : this.fast?.run(facts);
+    return fired && { fired };
+  }
+
   async run(facts: Record<string, unknown>, explain: boolean): Promise<RunResult> {
+    return this.quick(facts, explain) ?? this.runEngine(facts, explain);
+  }
+
+  /** run() as a step of a decision: synchronous on the fast path, waits only for json-rules-engine. */
+  *steps(facts: Record<string, unknown>, explain: boolean): Steps<RunResult> {
+    return this.quick(facts, explain) ?? (yield* waitFor(this.runEngine(facts, explain)));
+  }
+
+  /** The reference evaluation on json-rules-engine: behind every trace, and for whatever the fast path declines. */
+  async runEngine(facts: Record<string, unknown>, explain: boolean): Promise<RunResult> {
     const engine = await this.acquire();
+    let result: Awaited<ReturnType<Engine['run']>>;
     try {
-      const result = await engine.run(facts);
+      result = await engine.run(facts);
+    } catch (err) {
+      this.retire();
+      throw err;
+    }
+    try {
       const rank = (r: RuleResult) => [-(this.byId.get(r.name)?.priority ?? 1), this.order.get(r.name) ?? 0] as const;
       const sorted = (list: RuleResult[]) => [...list].sort((a, b) => {
         const [pa, oa] = rank(a);

@@ -89,7 +89,7 @@ export const callbacks: DecisionDefinition = {
     const itemsOf = (ids: readonly string[]) => ids.map((item) => ({ id: item, ...labelled(doc.items[item]!.label) }));
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const offset = cal.offsetMinutes;
         const dates: Record<string, Date> = {};
         for (const e of EVENT_DATES) if (input[e] !== undefined) dates[e] = parseInstant(String(input[e]), offset);
@@ -112,7 +112,7 @@ export const callbacks: DecisionDefinition = {
           suspended: input.suspended === true,
           [DONE_FACT]: doneSinceEvent,
         };
-        const { fired, trace } = await runner.run(facts, ctx.explain);
+        const { fired, trace } = yield* runner.steps(facts, ctx.explain);
 
         const due = fired.filter((r) => r.id !== SAMPLE_RULE).map((rule, order) => {
           const type = doc.types[rule.id]!;

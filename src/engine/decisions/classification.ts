@@ -40,9 +40,9 @@ export const classification: DecisionDefinition = {
     }
     const runner = new RuleRunner(specs);
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const turnover = turnoverOf(input);
-        const { fired, trace } = await runner.run({ assets: input.assets, turnover }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ assets: input.assets, turnover }, ctx.explain);
         const rule = fired[0];
         if (!rule) throw badInput('/assets', 'no asset tier covers this value');
         const { class: cls, tier, group } = rule.event.params as { class: string; tier: string; group: 'high' | 'low' };

@@ -66,9 +66,9 @@ export const complaint: DecisionDefinition = {
     })));
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const given = String(input.severity);
-        const chosen = await severities.run({ severity: given }, ctx.explain);
+        const chosen = yield* severities.steps({ severity: given }, ctx.explain);
         const severity = chosen.fired[0]?.event.params?.severity as string | undefined;
         if (severity === undefined) {
           const known = Object.entries(doc.severities).map(([id, s]) => `${id} (${s.label.zh})`).join(', ');
@@ -87,7 +87,7 @@ export const complaint: DecisionDefinition = {
         const closedAt = input.closedAt === undefined ? undefined : parseInstant(String(input.closedAt), cal.offsetMinutes);
         const retainUntil = onCalendar(closedAt ? '/closedAt' : '/receivedAt', () => deadline(closedAt ?? resolveBy, doc.records.retain, cal));
 
-        const escalated = await escalations.run({ severity, extensionDays }, ctx.explain);
+        const escalated = yield* escalations.steps({ severity, extensionDays }, ctx.explain);
         const targets = escalated.fired.map((r) => String(r.event.params!.to));
         const escalateTo = targets.map((id) => ({ id, ...labelled(doc.escalations[id]!.label) }));
         const at = (d: Date) => formatInstant(d, cal.offsetMinutes);

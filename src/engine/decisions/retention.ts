@@ -35,14 +35,14 @@ export const retention: DecisionDefinition = {
     }]);
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const upstream: TraceStep[] = [];
         let cls: string;
         if (input.class !== undefined) {
           cls = catalogueId(classes, String(input.class), '/class', 'client class');
         } else {
           if (input.assets === undefined) throw badInput('/class', 'is required (or give the classification inputs: assets and turnover)');
-          const decided = await ctx.decide('classification', input);
+          const decided = yield* ctx.decide('classification', input);
           cls = String(decided.output.class);
           upstream.push(...(decided.trace ?? []));
         }
@@ -54,14 +54,14 @@ export const retention: DecisionDefinition = {
         const startsAt = settledAt && settledAt > requestedAt ? settledAt : requestedAt;
         const completeBy = onCalendar(startsAt === settledAt ? '/settledAt' : '/requestedAt', () => deadline(startsAt, doc.completion.within, cal));
 
-        const { fired, trace } = await runner.run({ class: cls, vipTier }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ class: cls, vipTier }, ctx.explain);
         const planId = fired.length > 0 ? 'priority' : 'standard';
         const plan = doc.contact[planId];
         const contactBy = onCalendar('/requestedAt', () => deadline(requestedAt, plan.within, cal));
 
         // Only what a follow-up trigger may read: other event dates would add unrelated callbacks.
         const client = Object.fromEntries(['vipTier', 'dormant', 'suspended'].filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
-        const followUp = await ctx.decide('callbacks', { ...client, transferOrClosureAt: input.requestedAt });
+        const followUp = yield* ctx.decide('callbacks', { ...client, transferOrClosureAt: input.requestedAt });
         const callback = (followUp.output.callbacks as { id: string; dueAt: string }[]).find((c) => c.id === doc.followUpCallback);
         const at = (d: Date) => formatInstant(d, offset);
         const output = {

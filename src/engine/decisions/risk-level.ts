@@ -86,10 +86,10 @@ export const riskLevel: DecisionDefinition = {
     const runner = new RuleRunner(specs);
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const { perQuestion, score } = scoreAnswers(doc, input.answers as Record<string, unknown>);
         const lowestCategory = input.lowestCategory === true;
-        const { fired, trace } = await runner.run({ score, lowestCategory }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ score, lowestCategory }, ctx.explain);
         const chosen = fired[0];
         const band = fired.find((r) => r.id !== LOWEST_CATEGORY_RULE);
         if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${score}`);

@@ -55,7 +55,7 @@ export const satisfaction: DecisionDefinition = {
     })));
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const { mode, scores, answers } = scoresOf(doc, input);
         const contributions = Object.fromEntries(Object.entries(doc.indicators).map(([id, indicator]) => {
           const score = scores.get(id)!;
@@ -72,7 +72,7 @@ export const satisfaction: DecisionDefinition = {
         const points = Math.min(upheldComplaints * doc.deductions.perUpheldComplaint, doc.deductions.max);
         const total = Math.max(0, clean(subtotal - points));
 
-        const { fired, trace } = await runner.run({ total }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ total }, ctx.explain);
         const rule = fired[0];
         if (!rule) throw badInput(`/${mode}`, `no grade of the policy covers a total of ${total}`);
         const output = {

@@ -22,18 +22,18 @@ export const servicePackage: DecisionDefinition = {
     }));
     const runner = new RuleRunner(specs);
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         let cls = input.class as string | undefined;
         let upstream: TraceStep[] = [];
         if (cls === undefined) {
           if (input.assets === undefined) throw badInput('/class', 'is required (or give the classification inputs: assets and turnover)');
-          const decided = await ctx.decide('classification', input);
+          const decided = yield* ctx.decide('classification', input);
           cls = String(decided.output.class);
           upstream = decided.trace ?? [];
         } else if (!Object.prototype.hasOwnProperty.call(classes, cls)) {
           throw badInput('/class', `"${cls}" is not a class of the classification policy (${Object.keys(classes).join(', ')})`);
         }
-        const { fired, trace } = await runner.run({ class: cls }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ class: cls }, ctx.explain);
         const rule = fired[0];
         if (!rule) throw badInput('/class', `no service package serves class "${cls}"`);
         const pkg = doc.packages[rule.id]!;

@@ -47,7 +47,7 @@ export const suitability: DecisionDefinition = {
     const productTypes = nameIndex(doc.productTypes);
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const client = input.client as { riskLevel: string; assessedAt: string; lowestCategory?: boolean };
         const product = input.product as { type?: string; riskLevel?: string };
         const clientLevel = resolve(clientLevels, client.riskLevel, '/client/riskLevel', 'client risk level');
@@ -70,7 +70,7 @@ export const suitability: DecisionDefinition = {
           productType: typeId ?? '',
         };
 
-        const { fired, trace } = await runner.run(facts, ctx.explain);
+        const { fired, trace } = yield* runner.steps(facts, ctx.explain);
         // Most severe first; the runner keeps declaration order among equals.
         const ranked = [...fired].sort((a, b) => severity.indexOf(String(b.event.params!.verdict)) - severity.indexOf(String(a.event.params!.verdict)));
         const verdict = ranked.length > 0 ? String(ranked[0]!.event.params!.verdict) : severity[0]!;

@@ -30,10 +30,10 @@ export const tradingStyle: DecisionDefinition = {
     }));
     const runner = new RuleRunner(specs);
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const given = (input.activities as string[] | undefined) ?? [];
         const activities = given.map((a, i) => catalogueId(doc.activities, a, childPointer('/activities', i), 'activity'));
-        const { fired, trace } = await runner.run({ avgHoldingDays: input.avgHoldingDays, [ACTIVITIES_FACT]: activities }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ avgHoldingDays: input.avgHoldingDays, [ACTIVITIES_FACT]: activities }, ctx.explain);
         const chosen = fired[0];
         if (!chosen) throw badInput('/avgHoldingDays', 'no trading-style rule applies to this client');
         const style = String(chosen.event.params!.style);

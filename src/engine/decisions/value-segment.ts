@@ -44,7 +44,7 @@ export const valueSegment: DecisionDefinition = {
     }))));
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const facts: Record<string, unknown> = {};
         const unknownFacts: string[] = [];
         for (const name of Object.keys(doc.facts)) {
@@ -53,14 +53,14 @@ export const valueSegment: DecisionDefinition = {
           else if (name === OCCUPATION_FACT) value = catalogueId(doc.occupations, String(value), `/${OCCUPATION_FACT}`, 'occupation');
           facts[name] = value ?? null;
         }
-        const first = await criteria.run(facts, ctx.explain);
+        const first = yield* criteria.steps(facts, ctx.explain);
         const held: Record<DimensionId, string[]> = { current: [], future: [] };
         for (const rule of first.fired) {
           const { dimension, criterion } = rule.event.params as { dimension: DimensionId; criterion: string };
           held[dimension].push(criterion);
         }
         const level = (dim: DimensionId): ValueLevel => (held[dim].length > 0 ? 'high' : 'low');
-        const second = await grid.run({ currentValue: level('current'), futureValue: level('future') }, ctx.explain);
+        const second = yield* grid.steps({ currentValue: level('current'), futureValue: level('future') }, ctx.explain);
         const cell = second.fired[0];
         if (!cell) throw badInput('', 'no grid cell of the value-segment policy applies');
         const segment = String(cell.event.params!.segment);

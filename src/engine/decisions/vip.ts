@@ -68,18 +68,18 @@ export const vip: DecisionDefinition = {
     ]);
 
     return {
-      async evaluate(input, ctx) {
+      *evaluate(input, ctx) {
         const given = input.currentTier as string | undefined;
         const currentTier = given === undefined || given === NO_TIER || given === doc.nonVip.label.zh
           ? NO_TIER
           : catalogueId(doc.tiers, given, '/currentTier', `VIP tier (or ${NO_TIER})`);
         const monthsBelowTier = (input.monthsBelowTier as number | undefined) ?? 0;
 
-        const first = await tiers.run({ avgDailyAssets3m: input.avgDailyAssets3m, annualCommission: input.annualCommission }, ctx.explain);
+        const first = yield* tiers.steps({ avgDailyAssets3m: input.avgDailyAssets3m, annualCommission: input.annualCommission }, ctx.explain);
         const qualifiedTier = first.fired[0]?.id ?? NO_TIER;
         const qualifiedRank = rankOf.get(qualifiedTier) ?? 0;
         const currentRank = rankOf.get(currentTier) ?? 0;
-        const second = await status.run({
+        const second = yield* status.steps({
           avgDailyAssets3m: input.avgDailyAssets3m,
           qualifiedRank,
           belowCurrentTier: currentRank > qualifiedRank,

@@ -1,0 +1,167 @@
+// Worker threads for batches (worker.ts): each compiles the policy once, from the same texts the
+// main thread loaded, then answers chunks. The pool gives each chunk to the least busy worker,
+// and answersInOrder() hands the answers back in the order the chunks were made, with a bounded
+// number of chunks in flight so that memory stays flat however long the batch.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../errors.ts';
+import type { PolicyText } from '../policy/policy-set.ts';
+
+export interface WorkerSetup {
+  /** The policy files, already loaded and checked by the main thread. */
+  texts: PolicyText[];
+  override?: { file: string; text: string | Uint8Array };
+  decision: string;
+  /** `$id` of the decision's input schema, to type CSV cells. */
+  inputSchema: string;
+  explain: boolean;
+  /** ISO instant to decide at; each decision's own "now" when absent. */
+  at?: string;
+}
+
+export interface ItemData {
+  line: number;
+  input?: unknown;
+  error?: { code: ErrorCode; message: string; details?: readonly unknown[] };
+}
+
+export type ChunkSpec =
+  /** Complete lines of the input file as UTF-8, handed over and parsed by the worker (CSV without quotes, or NDJSON). */
+  | { kind: 'lines'; format: 'csv' | 'ndjson'; data: Uint8Array; firstLine: number; crlf: boolean; columns: string[] }
+  /** Items the main thread has read already. */
+  | { kind: 'items'; items: ItemData[] };
+
+export type Chunk = ChunkSpec & { id: number };
+
+export interface ChunkAnswer {
+  id: number;
+  /** The chunk's NDJSON answer lines, each ending in a newline, as UTF-8. */
+  ndjson: Uint8Array;
+  decided: number;
+  failed: number;
+  /** The first few failures, for the terminal. */
+  errors: { line: number; code: string; message: string }[];
+}
+
+/** One worker a core, the main thread's share of reading and writing being small. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+const WORKER_MODULE = new URL('./worker.ts', import.meta.url).href;
+// tsx's ESM entry; its CommonJS twin registers hooks by a path that does not resolve from a worker.
+const TSX_API = typeof import.meta.resolve === 'function'
+  ? import.meta.resolve('tsx/esm/api')
+  : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+export class WorkerPool {
+  private readonly pending = new Map<number, { slot: Slot; resolve: (a: ChunkAnswer) => void; reject: (e: Error) => void }>();
+  private readonly producers = new WeakMap<ArrayBufferLike, Slot>();
+  private nextId = 0;
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(private readonly slots: Slot[]) {
+    for (const slot of slots) {
+      slot.worker.on('message', (m: ChunkAnswer | { id: number; crashed: string }) => this.settle(m));
+      slot.worker.on('error', (err) => this.fail(err));
+      slot.worker.on('exit', (code) => { if (!this.closed) this.fail(new Error(`a batch worker exited (code ${code})`)); });
+    }
+  }
+
+  /** Start `size` workers and wait until every one has compiled the policy. */
+  static async start(setup: WorkerSetup, size = defaultWorkers()): Promise<WorkerPool> {
+    // The sources are TypeScript: each worker registers tsx first, as bin/zhidu.js does.
+    const bootstrap = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_MODULE)}); })`;
+    const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(bootstrap, { eval: true, workerData: setup }));
+    const ready = (worker: Worker) => new Promise<void>((resolve, reject) => {
+      const exited = (code: number) => reject(new Error(`a batch worker exited (code ${code}) before it was ready`));
+      worker.once('message', () => {
+        worker.off('error', reject).off('exit', exited);
+        resolve();
+      }).once('error', reject).once('exit', exited);
+    });
+    try {
+      await Promise.all(workers.map(ready));
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    }
+    return new WorkerPool(workers.map((worker) => ({ worker, busy: 0 })));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  run(spec: ChunkSpec): Promise<ChunkAnswer> {
+    if (this.failure) return Promise.reject(this.failure);
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const chunk: Chunk = { ...spec, id: this.nextId++ };
+    slot.busy++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(chunk.id, { slot, resolve, reject });
+      slot.worker.postMessage(chunk, chunk.kind === 'lines' && chunk.data.buffer instanceof ArrayBuffer ? [chunk.data.buffer] : []);
+    });
+  }
+
+  /** Give an answer's bytes back to the worker that wrote them, once they are written out. */
+  recycle(answer: ChunkAnswer): void {
+    const slot = this.producers.get(answer.ndjson.buffer);
+    if (!slot || this.closed || !(answer.ndjson.buffer instanceof ArrayBuffer)) return;
+    this.producers.delete(answer.ndjson.buffer);
+    slot.worker.postMessage({ recycle: answer.ndjson.buffer }, [answer.ndjson.buffer]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private settle(m: ChunkAnswer | { id: number; crashed: string }): void {
+    const entry = this.pending.get(m.id);
+    if (!entry) return;
+    this.pending.delete(m.id);
+    entry.slot.busy--;
+    if ('crashed' in m) entry.reject(new Error(`a batch worker failed: ${m.crashed}`));
+    else {
+      this.producers.set(m.ndjson.buffer, entry.slot);
+      entry.resolve(m);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const entry of this.pending.values()) entry.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** Each chunk's answer in the order the chunks come, at most `inFlight` chunks handed out at once. */
+export async function* answersInOrder<T extends ChunkSpec>(
+  pool: WorkerPool,
+  chunks: AsyncIterable<T> | Iterable<T>,
+  inFlight = 3 * pool.size,
+): AsyncGenerator<{ chunk: T; answer: ChunkAnswer }> {
+  const queue: { chunk: T; answer: Promise<ChunkAnswer> }[] = [];
+  // A rejected answer waiting its turn must not count as unhandled meanwhile.
+  const queued = (chunk: T) => { const answer = pool.run(chunk); answer.catch(() => undefined); return { chunk, answer }; };
+  for await (const chunk of chunks) {
+    queue.push(queued(chunk));
+    if (queue.length >= inFlight) {
+      const next = queue.shift()!;
+      yield { chunk: next.chunk, answer: await next.answer };
+    }
+  }
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    yield { chunk: next.chunk, answer: await next.answer };
+  }
+}

@@ -4,17 +4,9 @@
 // drawn from the policy's own catalogues, so that client-profile runs all its decisions.
 import type { RiskQuestionnaireDoc } from '../src/policy/model/risk-questionnaire.ts';
 import type { PolicySet } from '../src/policy/policy-set.ts';
+import { mulberry32 } from '../scripts/sample-clients.ts';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface SyntheticClient {
   assets: number;

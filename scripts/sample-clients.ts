@@ -23,8 +23,8 @@ export interface SampleClient {
   externalFinancialAssets: number;
 }
 
-/** mulberry32: small, fast, and good enough for synthetic data. */
-function random(seed: number): () => number {
+/** mulberry32: small, fast, and good enough for synthetic data (the bench draws from it too). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -45,7 +45,7 @@ function normal(next: () => number): number {
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 export function generateClients(seed = SAMPLE_SEED, count = SAMPLE_SIZE): SampleClient[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const logNormal = (median: number, sigma: number): number => median * Math.exp(sigma * normal(next));
   const clients: SampleClient[] = [];
   for (let i = 1; i <= count; i++) {

@@ -106,10 +106,10 @@ export class CompiledPolicy {
   }
 
   /** A decision as steps (fast-steps.ts): decide() and decideSync() drive it; decisions compose with it. */
-  *decideSteps(name: string, input: unknown, at: Date, explain: boolean): Steps<DecisionResult> {
+  *decideSteps(name: string, input: unknown, at: Date, explain: boolean, validated = false): Steps<DecisionResult> {
     const entry = this.compiled.get(name);
     if (!entry) throw new ZhiduError('NOT_FOUND', `No decision "${name}"; decisions: ${this.decisionNames.join(', ')}.`);
-    const valid = checkInput(entry.definition, input);
+    const valid = validated ? (input as Record<string, unknown>) : checkInput(entry.definition, input);
     const outcome = yield* entry.decision.evaluate(valid, new Context(this, at, explain));
     return explain ? { decision: name, output: outcome.output, trace: outcome.trace ?? [] } : { decision: name, output: outcome.output };
   }
@@ -121,6 +121,11 @@ class Context implements EvalContext {
 
   *decide(name: string, input: unknown): Steps<DecisionOutcome> {
     const r = yield* this.policy.decideSteps(name, input, this.at, this.explain);
+    return r.trace ? { output: r.output, trace: r.trace } : { output: r.output };
+  }
+
+  *decideValidated(name: string, input: Record<string, unknown>): Steps<DecisionOutcome> {
+    const r = yield* this.policy.decideSteps(name, input, this.at, this.explain, true);
     return r.trace ? { output: r.output, trace: r.trace } : { output: r.output };
   }
 }

@@ -12,12 +12,12 @@ import { childPointer } from '../policy/pointer.ts';
 import { PolicyCompileError, type PolicyView } from './decision.ts';
 
 /** The id of the catalogue entry `value` names (its id or its Chinese label); BAD_INPUT at `field` otherwise. */
-export function catalogueId(catalogue: Readonly<Record<string, { label: Label }>>, value: string, field: string, noun: string): string {
+export function catalogueId(catalogue: Readonly<Record<string, { label: Label }>>, value: string, field: string | (() => string), noun: string): string {
   if (Object.prototype.hasOwnProperty.call(catalogue, value)) return value;
   const byLabel = Object.entries(catalogue).find(([, entry]) => entry.label.zh === value);
   if (byLabel) return byLabel[0];
   const known = Object.entries(catalogue).map(([id, e]) => `${id} (${e.label.zh})`).join(', ');
-  throw badInput(field, `"${value}" is not a known ${noun}; known: ${known}`);
+  throw badInput(typeof field === 'string' ? field : field(), `"${value}" is not a known ${noun}; known: ${known}`);
 }
 
 /** Throw PolicyCompileError unless every fact the policy declares is one the decision supplies, with that type. */

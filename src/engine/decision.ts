@@ -11,6 +11,11 @@ export interface EvalContext {
   readonly explain: boolean;
   /** Run another decision of the same compiled policy (service-package asks classification); `yield*` it. */
   decide(name: string, input: unknown): Steps<DecisionOutcome>;
+  /**
+   * The same, skipping the input schema: only for an input the caller has proven valid under it
+   * (client-profile, through schemaImplies, on a record its own schema has accepted).
+   */
+  decideValidated(name: string, input: Record<string, unknown>): Steps<DecisionOutcome>;
 }
 
 export interface DecisionOutcome {

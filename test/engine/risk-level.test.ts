@@ -107,6 +107,24 @@ describe('risk-level', () => {
     expect(addMonths(date, months)).toBe(expected);
   });
 
+  it('adds months as the calendar of Date does, for every day of 1896–2104 and the edge years 0001 and 9999', () => {
+    const viaDate = (date: string, months: number) => {
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      const first = new Date(Date.UTC(2000, m - 1 + months, 1));
+      first.setUTCFullYear(y + Math.floor((m - 1 + months) / 12), first.getUTCMonth(), 1);
+      const lastDay = new Date(Date.UTC(2000, first.getUTCMonth() + 1, 0));
+      lastDay.setUTCFullYear(first.getUTCFullYear(), first.getUTCMonth() + 1, 0);
+      first.setUTCDate(Math.min(d, lastDay.getUTCDate()));
+      return first.toISOString().slice(0, 10);
+    };
+    const days: string[] = [];
+    for (let t = Date.UTC(1896, 0, 1); t < Date.UTC(2105, 0, 1); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+    days.push('0001-01-31', '0001-03-31', '9999-01-31', '9999-06-30');
+    let differ = 0;
+    for (const day of days) for (const months of [0, 1, 6, 11, 12, 13, 24, 36]) if (addMonths(day, months) !== viaDate(day, months)) differ++;
+    expect(differ).toBe(0);
+  });
+
   it.each([
     ['2026-06-29T15:59:59Z', '+08:00', '2026-06-29'],
     ['2026-06-29T16:00:00Z', '+08:00', '2026-06-30'],

@@ -5,6 +5,7 @@ import { ZhiduError } from '../../errors.ts';
 import { schemaRegistry } from '../../policy/schema.ts';
 import type { DecisionDefinition } from '../decision.ts';
 import type { TraceStep } from '../rules.ts';
+import { schemaImplies } from '../schema-implication.ts';
 
 /** The decisions about a client (not about a sale, a complaint or a member of staff), in run order. */
 export const CLIENT_DECISIONS = ['classification', 'service-package', 'risk-level', 'vip', 'trading-style', 'value-segment'] as const;
@@ -21,6 +22,9 @@ export const clientProfile: DecisionDefinition = {
   inputSchema: 'decisions/client-profile.input.schema.json',
   compile() {
     const required = new Map(CLIENT_DECISIONS.map((d) => [d, requiredOf(`decisions/${d}.input.schema.json`)]));
+    // The record has passed client-profile's schema; a decision whose schema that implies is not
+    // validated again (the questionnaire answers were a fifth of a profile's time, checked twice).
+    const implied = new Set(CLIENT_DECISIONS.filter((d) => schemaImplies(clientProfile.inputSchema, `decisions/${d}.input.schema.json`)));
     return {
       *evaluate(input, ctx) {
         const output: Record<string, unknown> = {};
@@ -34,7 +38,7 @@ export const clientProfile: DecisionDefinition = {
           }
           const sub = decision === 'service-package' ? { class: (output.classification as { class: string }).class } : input;
           try {
-            const r = yield* ctx.decide(decision, sub);
+            const r = implied.has(decision) && sub === input ? yield* ctx.decideValidated(decision, sub) : yield* ctx.decide(decision, sub);
             output[decision] = r.output;
             if (r.trace) trace.push(...r.trace.map((s) => ({ ...s, decision })));
           } catch (err) {

@@ -21,29 +21,64 @@ function chosenOptions(qid: string, question: Question, answer: unknown): string
   return chosen;
 }
 
-/** Score of every question and the total; any missing, unknown or extra answer is BAD_INPUT. */
-export function scoreAnswers(doc: RiskQuestionnaireDoc, answers: Record<string, unknown>): { perQuestion: Record<string, number>; score: number } {
-  const perQuestion: Record<string, number> = {};
-  let score = 0;
-  for (const [qid, question] of Object.entries(doc.questions)) {
-    const answer = Object.prototype.hasOwnProperty.call(answers, qid) ? answers[qid] : undefined;
-    const scores = chosenOptions(qid, question, answer).map((o) => question.options[o]?.score ?? 0);
-    const points = question.multiple === 'sum' ? scores.reduce((a, s) => a + s, 0) : Math.max(...scores);
-    perQuestion[qid] = points;
-    score += points;
-  }
-  const extra = Object.keys(answers).find((k) => !Object.prototype.hasOwnProperty.call(doc.questions, k));
-  if (extra !== undefined) throw badInput(childPointer('/answers', extra), `there is no question ${extra} (questions: ${Object.keys(doc.questions).join(', ')})`);
-  return { perQuestion, score };
+export type Scorer = (answers: Record<string, unknown>) => { perQuestion: Record<string, number>; score: number };
+
+/**
+ * Scores answers to the questionnaire: each question's points and the total; any missing, unknown
+ * or extra answer is BAD_INPUT. Built once per policy: a single-choice answer naming a known
+ * option (nearly every answer) costs one map lookup; anything else takes the careful path that
+ * names what is wrong.
+ */
+export function questionScorer(doc: RiskQuestionnaireDoc): Scorer {
+  const questions = Object.entries(doc.questions).map(([id, question]) => ({
+    id,
+    question,
+    sum: question.multiple === 'sum',
+    scores: new Map(Object.entries(question.options).map(([o, option]) => [o, option.score ?? 0])),
+  }));
+  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  return (answers) => {
+    const perQuestion: Record<string, number> = {};
+    let score = 0;
+    for (const q of questions) {
+      const answer = has(answers, q.id) ? answers[q.id] : undefined;
+      let points = typeof answer === 'string' ? q.scores.get(answer) : undefined;
+      if (points === undefined) {
+        const scores = chosenOptions(q.id, q.question, answer).map((o) => q.scores.get(o)!);
+        points = q.sum ? scores.reduce((a, s) => a + s, 0) : Math.max(...scores);
+      }
+      perQuestion[q.id] = points;
+      score += points;
+    }
+    // Every question is answered by now, so more keys than questions means one is extra.
+    if (Object.keys(answers).length > questions.length) {
+      const extra = Object.keys(answers).find((k) => !has(doc.questions, k))!;
+      throw badInput(childPointer('/answers', extra), `there is no question ${extra} (questions: ${Object.keys(doc.questions).join(', ')})`);
+    }
+    return { perQuestion, score };
+  };
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** `date` (YYYY-MM-DD) plus whole months; a day past the new month's end becomes its last day. */
 export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(d, lastDay));
-  return first.toISOString().slice(0, 10);
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7)) - 1 + months;
+  const d = Number(date.slice(8, 10));
+  const year = y + Math.floor(m / 12);
+  const month = m - Math.floor(m / 12) * 12;
+  // Outside four-digit years, Date's own calendar arithmetic and formatting decide.
+  if (!(year >= 1 && year <= 9999) || !Number.isInteger(year + d)) {
+    const first = new Date(Date.UTC(y, m, 1));
+    const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    first.setUTCDate(Math.min(d, lastDay));
+    return first.toISOString().slice(0, 10);
+  }
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lastDay = month === 1 && leap ? 29 : DAYS_IN_MONTH[month]!;
+  return `${pad(year, 4)}-${pad(month + 1, 2)}-${pad(Math.min(d, lastDay), 2)}`;
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant, read at a fixed UTC offset such as "+08:00". */
@@ -84,19 +119,20 @@ export const riskLevel: DecisionDefinition = {
       source: policy.source('risk-questionnaire', '/lowestCategory/level'),
     });
     const runner = new RuleRunner(specs);
+    const scoreOf = questionScorer(doc);
 
     return {
       *evaluate(input, ctx) {
-        const { perQuestion, score } = scoreAnswers(doc, input.answers as Record<string, unknown>);
+        const { perQuestion, score: points } = scoreOf(input.answers as Record<string, unknown>);
         const lowestCategory = input.lowestCategory === true;
-        const { fired, trace } = yield* runner.steps({ score, lowestCategory }, ctx.explain);
+        const { fired, trace } = yield* runner.steps({ score: points, lowestCategory }, ctx.explain);
         const chosen = fired[0];
         const band = fired.find((r) => r.id !== LOWEST_CATEGORY_RULE);
-        if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${score}`);
+        if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${points}`);
         const level = String(chosen.event.params!.level);
         const scoreLevel = String(band.event.params!.level);
         const output = {
-          score,
+          score: points,
           level,
           ...labelled(doc.levels[level]!.label),
           scoreLevel,

@@ -32,7 +32,8 @@ export const tradingStyle: DecisionDefinition = {
     return {
       *evaluate(input, ctx) {
         const given = (input.activities as string[] | undefined) ?? [];
-        const activities = given.map((a, i) => catalogueId(doc.activities, a, childPointer('/activities', i), 'activity'));
+        // The field is named only when an activity is unknown (building pointers for every one showed in profiles).
+        const activities = given.map((a, i) => catalogueId(doc.activities, a, () => childPointer('/activities', i), 'activity'));
         const { fired, trace } = yield* runner.steps({ avgHoldingDays: input.avgHoldingDays, [ACTIVITIES_FACT]: activities }, ctx.explain);
         const chosen = fired[0];
         if (!chosen) throw badInput('/avgHoldingDays', 'no trading-style rule applies to this client');
@@ -46,12 +47,10 @@ export const tradingStyle: DecisionDefinition = {
           avgHoldingDays: input.avgHoldingDays,
           activities: activities.map((id) => ({ id, ...labelled(doc.activities[id]!.label) })),
         };
+        if (!trace) return { output };
         const outcome = (step: { rule: string; fired: boolean }) =>
           step.rule === chosen.id ? { style } : step.fired ? { shadowedBy: chosen.id } : undefined;
-        return {
-          output,
-          ...(trace ? { trace: trace.map((s) => { const o = outcome(s); return o ? { ...s, outcome: o } : s; }) } : {}),
-        };
+        return { output, trace: trace.map((s) => { const o = outcome(s); return o ? { ...s, outcome: o } : s; }) };
       },
     };
   },

@@ -19,6 +19,10 @@ const SUPPLIED: Readonly<Record<string, FactType>> = {
   [OCCUPATION_FACT]: 'string',
 };
 
+function describeCriteria(doc: ValueSegmentDoc, dim: DimensionId, held: string[]) {
+  return held.map((id) => ({ id, ...labelled(doc.dimensions[dim].criteria[id]!.label) }));
+}
+
 export const valueSegment: DecisionDefinition = {
   name: 'value-segment',
   kinds: ['value-segment'],
@@ -59,20 +63,20 @@ export const valueSegment: DecisionDefinition = {
           const { dimension, criterion } = rule.event.params as { dimension: DimensionId; criterion: string };
           held[dimension].push(criterion);
         }
-        const level = (dim: DimensionId): ValueLevel => (held[dim].length > 0 ? 'high' : 'low');
-        const second = yield* grid.steps({ currentValue: level('current'), futureValue: level('future') }, ctx.explain);
+        const currentValue: ValueLevel = held.current.length > 0 ? 'high' : 'low';
+        const futureValue: ValueLevel = held.future.length > 0 ? 'high' : 'low';
+        const second = yield* grid.steps({ currentValue, futureValue }, ctx.explain);
         const cell = second.fired[0];
         if (!cell) throw badInput('', 'no grid cell of the value-segment policy applies');
         const segment = String(cell.event.params!.segment);
-        const describe = (dim: DimensionId) => held[dim].map((id) => ({ id, ...labelled(doc.dimensions[dim].criteria[id]!.label) }));
         const output = {
           segment,
           ...labelled(doc.segments[segment]!.label),
-          currentValue: level('current'),
-          currentValueLabel: doc.levels[level('current')].zh,
-          futureValue: level('future'),
-          futureValueLabel: doc.levels[level('future')].zh,
-          criteria: { current: describe('current'), future: describe('future') },
+          currentValue,
+          currentValueLabel: doc.levels[currentValue].zh,
+          futureValue,
+          futureValueLabel: doc.levels[futureValue].zh,
+          criteria: { current: describeCriteria(doc, 'current', held.current), future: describeCriteria(doc, 'future', held.future) },
           ...(typeof facts[OCCUPATION_FACT] === 'string' ? { occupation: facts[OCCUPATION_FACT], occupationLabel: doc.occupations[facts[OCCUPATION_FACT]]!.label.zh } : {}),
           unknownFacts,
         };

@@ -32,23 +32,54 @@ function typesOf(node: SchemaNode | undefined): string[] {
   return Array.isArray(node.type) ? node.type : [node.type];
 }
 
+const TRUE = /^(true|1|yes|是)$/i;
+const FALSE = /^(false|0|no|否)$/i;
+const LIST_SEPARATOR = /[;|]/;
+
+/**
+ * How to read a cell under this schema node, worked out once (a batch reads millions of cells of
+ * a few columns): a number when the schema allows one and the text is one, then a boolean, then a
+ * list split on `;` or `|` (or written as JSON), else the text itself.
+ */
+export function cellReader(node: SchemaNode | undefined): (raw: string) => unknown {
+  const types = typesOf(node);
+  const number = types.includes('number') || types.includes('integer');
+  const boolean = types.includes('boolean');
+  const list = types.includes('array');
+  const item = list ? cellReader(node?.items) : undefined;
+  if (!number && !boolean && !list) return (raw) => raw;
+  return (raw) => {
+    const text = raw.trim();
+    if (number) {
+      const n = Number(text);
+      if (text !== '' && Number.isFinite(n)) return n;
+    }
+    if (boolean) {
+      if (TRUE.test(text)) return true;
+      if (FALSE.test(text)) return false;
+    }
+    if (item) {
+      if (text.startsWith('[')) { try { return JSON.parse(text); } catch { return text; } }
+      const out: unknown[] = [];
+      for (const part of text.split(LIST_SEPARATOR)) {
+        const s = part.trim();
+        if (s !== '') out.push(item(s));
+      }
+      return out;
+    }
+    return raw;
+  };
+}
+
+const readers = new WeakMap<SchemaNode, (raw: string) => unknown>();
+const untyped = cellReader(undefined);
+
 /** A CSV cell as the schema wants it; a cell that does not convert stays a string so validation names it. */
 export function typedCell(raw: string, node: SchemaNode | undefined): unknown {
-  const types = typesOf(node);
-  const text = raw.trim();
-  if (types.includes('number') || types.includes('integer')) {
-    const n = Number(text);
-    if (text !== '' && Number.isFinite(n)) return n;
-  }
-  if (types.includes('boolean')) {
-    if (/^(true|1|yes|是)$/i.test(text)) return true;
-    if (/^(false|0|no|否)$/i.test(text)) return false;
-  }
-  if (types.includes('array')) {
-    if (text.startsWith('[')) { try { return JSON.parse(text); } catch { return text; } }
-    return text.split(/[;|]/).map((s) => s.trim()).filter(Boolean).map((s) => typedCell(s, node?.items));
-  }
-  return raw;
+  if (!node) return untyped(raw);
+  let read = readers.get(node);
+  if (!read) readers.set(node, (read = cellReader(node)));
+  return read(raw);
 }
 
 /** Each column's schema node, looked up once per schema (a batch has millions of rows, few columns). */

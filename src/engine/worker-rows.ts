@@ -1,27 +1,14 @@
 // CSV rows to decision inputs inside a batch worker, with rowToInput's (src/cli/rows.ts) exact
 // results, planned once per header instead of worked out again for every cell: each column's
-// path and schema node are looked up once, and a column the schema types as a number alone is
-// converted inline. A header whose rows rowToInput would treat in its own ways (repeated or
+// path, schema node and cell reader are worked out once. A header whose rows rowToInput would treat in its own ways (repeated or
 // index-like names, a column inside another, reserved names) keeps rowToInput itself.
-import { columnNode, rowToInput, typedCell, type SchemaNode } from '../cli/rows.ts';
+import { cellReader, columnNode, rowToInput, type SchemaNode } from '../cli/rows.ts';
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 interface Column {
   path: string[];
   convert: (raw: string) => unknown;
-}
-
-function converter(node: SchemaNode | undefined): (raw: string) => unknown {
-  const types = node?.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
-  const numberOnly = types.length === 1 && (types[0] === 'number' || types[0] === 'integer');
-  if (!numberOnly) return (raw) => typedCell(raw, node);
-  // typedCell's number branch, then (no boolean or array type) the raw text.
-  return (raw) => {
-    const text = raw.trim();
-    const n = Number(text);
-    return text !== '' && Number.isFinite(n) ? n : raw;
-  };
 }
 
 /** Can these columns be read cell by cell, in header order, with rowToInput's results? */
@@ -50,7 +37,7 @@ export function rowReader(columns: readonly string[], schema: SchemaNode | undef
   }
   const plan: Column[] = columns.map((column) => {
     const path = column.split('.');
-    return { path, convert: converter(columnNode(schema, column, path)) };
+    return { path, convert: cellReader(columnNode(schema, column, path)) };
   });
   return (cells) => {
     const input: Record<string, unknown> = {};

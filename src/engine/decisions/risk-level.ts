@@ -11,13 +11,13 @@ const LOWEST_CATEGORY_RULE = 'lowestCategory';
 
 /** Options chosen for one question, or BAD_INPUT naming the question. */
 function chosenOptions(qid: string, question: Question, answer: unknown): string[] {
-  const field = childPointer('/answers', qid);
-  if (answer === undefined) throw badInput(field, `question ${qid} is not answered; every question must be`);
+  const fail = (message: string) => badInput(childPointer('/answers', qid), message);
+  if (answer === undefined) throw fail(`question ${qid} is not answered; every question must be`);
   const chosen = Array.isArray(answer) ? answer.map(String) : [String(answer)];
-  if (chosen.length === 0) throw badInput(field, `question ${qid} needs an option`);
-  if (!question.multiple && chosen.length > 1) throw badInput(field, `question ${qid} is single choice; choose one option, not ${chosen.length}`);
+  if (chosen.length === 0) throw fail(`question ${qid} needs an option`);
+  if (!question.multiple && chosen.length > 1) throw fail(`question ${qid} is single choice; choose one option, not ${chosen.length}`);
   const unknown = chosen.find((o) => !Object.prototype.hasOwnProperty.call(question.options, o));
-  if (unknown !== undefined) throw badInput(field, `"${unknown}" is not an option of question ${qid} (${Object.keys(question.options).join(', ')})`);
+  if (unknown !== undefined) throw fail(`"${unknown}" is not an option of question ${qid} (${Object.keys(question.options).join(', ')})`);
   return chosen;
 }
 
@@ -25,9 +25,8 @@ export type Scorer = (answers: Record<string, unknown>) => { perQuestion: Record
 
 /**
  * Scores answers to the questionnaire: each question's points and the total; any missing, unknown
- * or extra answer is BAD_INPUT. Built once per policy: a single-choice answer naming a known
- * option (nearly every answer) costs one map lookup; anything else takes the careful path that
- * names what is wrong.
+ * or extra answer is BAD_INPUT. Built once per policy: one known option, as a letter or a list of
+ * one (as CSV cells arrive), costs one map lookup; anything else takes the careful path.
  */
 export function questionScorer(doc: RiskQuestionnaireDoc): Scorer {
   const questions = Object.entries(doc.questions).map(([id, question]) => ({
@@ -42,7 +41,8 @@ export function questionScorer(doc: RiskQuestionnaireDoc): Scorer {
     let score = 0;
     for (const q of questions) {
       const answer = has(answers, q.id) ? answers[q.id] : undefined;
-      let points = typeof answer === 'string' ? q.scores.get(answer) : undefined;
+      const only = Array.isArray(answer) && answer.length === 1 ? answer[0] : answer;
+      let points = typeof only === 'string' ? q.scores.get(only) : undefined;
       if (points === undefined) {
         const scores = chosenOptions(q.id, q.question, answer).map((o) => q.scores.get(o)!);
         points = q.sum ? scores.reduce((a, s) => a + s, 0) : Math.max(...scores);

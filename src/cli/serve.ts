@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { ZhiduError } from '../errors.ts';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics.ts';
 import { ENVIRONMENT, resolveConfig, type ServerConfig } from '../server/config.ts';
-import { openStore, StoreBusyError, storeOptionsFrom, type Store } from '../store/index.ts';
+import { StoreBusyError } from '../store/data-dir-lock.ts';
+import type { Store } from '../store/index.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 export interface ServeFlags { host?: string; port?: string; dataDir?: string; rules?: string; logLevel?: string }
@@ -54,6 +55,7 @@ export async function runServe(flags: ServeFlags, io: CliIo, env: NodeJS.Process
   }
   let store: Store;
   try {
+    const { openStore, storeOptionsFrom } = await import('../store/index.ts');
     store = await openStore(storeOptionsFrom({ dataDir: config.dataDir }, env));
   } catch (err) {
     io.stderr.write(`error: ${err instanceof StoreBusyError ? err.message : `cannot open the store: ${(err as Error).message}`}\n`);

@@ -7,8 +7,7 @@ import { Command, Option } from 'commander';
 import { ZhiduError } from '../errors.ts';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics.ts';
 import { StoreBusyError } from '../store/data-dir-lock.ts';
-import { readPolicyDir, writePolicyDir } from '../store/files.ts';
-import { openStore, storeOptionsFrom, type Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { isRole, ROLES, type TokenInfo } from '../store/tokens.ts';
 import { EXIT, UsageError, type CliIo } from './io.ts';
 
@@ -34,6 +33,8 @@ function instant(value: string | undefined): Date | undefined {
 async function withStore(opts: { dataDir?: string }, io: CliIo, env: NodeJS.ProcessEnv, run: (store: Store) => Promise<number>): Promise<number> {
   let store: Store;
   try {
+    // Loaded when a command needs the store: `zhidu decide` and `validate` start without the database code.
+    const { openStore, storeOptionsFrom } = await import('../store/store.ts');
     store = await openStore(storeOptionsFrom(opts, env));
   } catch (err) {
     if (err instanceof StoreBusyError) {
@@ -111,6 +112,7 @@ export function registerStoreCommands(program: Command, io: CliIo, result: Resul
     .addOption(dataDirOption())
     .action(async (dir: string, opts) => {
       const effectiveFrom = instant(opts.effectiveFrom);
+      const { readPolicyDir } = await import('../store/files.ts');
       const { documents, files, problems } = readPolicyDir(dir);
       const report = (diagnostics: readonly Diagnostic[]): void => {
         for (const d of diagnostics) io.stdout.write(`${formatDiagnostic({ ...d, file: files[d.file] ?? d.file })}\n`);
@@ -143,6 +145,7 @@ export function registerStoreCommands(program: Command, io: CliIo, result: Resul
       result.code = await withStore(opts, io, env, async (store) => {
         const revision = await store.revisions.get(revisionId);
         if (!revision) throw new ZhiduError('NOT_FOUND', `There is no revision ${revisionId}.`);
+        const { writePolicyDir } = await import('../store/files.ts');
         for (const path of writePolicyDir(revision.documents, dir)) io.stdout.write(`${path}\n`);
         return EXIT.OK;
       });

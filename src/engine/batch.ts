@@ -5,6 +5,7 @@
 import { ZhiduError } from '../errors.ts';
 import type { CompiledPolicy, DecideOptions, DecisionResult } from './compile.ts';
 import { WouldWaitError } from './fast-steps.ts';
+import { outputJson } from './interned.ts';
 
 export interface BatchItem {
   /** 1-based line (or row) number in the source, for error reports. */
@@ -52,9 +53,10 @@ export function answerNow(policy: CompiledPolicy, decision: string, item: BatchI
 
 /** An answer as one line of the batch's NDJSON output. */
 export function answerLine(answer: BatchAnswer, decision: string): string {
-  return JSON.stringify(answer.result
-    ? { line: answer.line, decision, output: answer.result.output, ...(answer.result.trace ? { trace: answer.result.trace } : {}) }
-    : { line: answer.line, error: answer.error });
+  const result = answer.result;
+  if (!result) return JSON.stringify({ line: answer.line, error: answer.error });
+  const trace = result.trace ? `,"trace":${JSON.stringify(result.trace)}` : '';
+  return `{"line":${answer.line},"decision":${JSON.stringify(decision)},"output":${outputJson(result.output)}${trace}}`;
 }
 
 export async function* decideAll(

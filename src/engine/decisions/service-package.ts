@@ -5,6 +5,7 @@ import type { ClassificationDoc } from '../../policy/model/classification.ts';
 import type { ServicePackageDoc } from '../../policy/model/service-package.ts';
 import { childPointer } from '../../policy/pointer.ts';
 import { labelled, type DecisionDefinition } from '../decision.ts';
+import { Interned } from '../interned.ts';
 import { RuleRunner, type RuleSpec, type TraceStep } from '../rules.ts';
 
 export const servicePackage: DecisionDefinition = {
@@ -21,6 +22,7 @@ export const servicePackage: DecisionDefinition = {
       source: policy.source('service-package', childPointer('/packages', id, 'classes')),
     }));
     const runner = new RuleRunner(specs);
+    const outputs = new Interned<Record<string, unknown>>();
     return {
       *evaluate(input, ctx) {
         let cls = input.class as string | undefined;
@@ -37,12 +39,12 @@ export const servicePackage: DecisionDefinition = {
         const rule = fired[0];
         if (!rule) throw badInput('/class', `no service package serves class "${cls}"`);
         const pkg = doc.packages[rule.id]!;
-        const output = {
+        const output = outputs.get(cls, () => ({
           class: cls,
           package: rule.id,
           ...labelled(pkg.label),
           services: pkg.services.map((s) => ({ id: s.id, ...labelled(s.label) })),
-        };
+        }));
         return { output, ...(trace ? { trace: [...upstream, ...trace] } : {}) };
       },
     };

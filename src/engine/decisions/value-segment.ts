@@ -8,6 +8,7 @@ import { DIMENSIONS, OCCUPATION_FACT, VALUE_LEVELS, type DimensionId, type Value
 import { childPointer } from '../../policy/pointer.ts';
 import { labelled, type DecisionDefinition } from '../decision.ts';
 import { asTopLevel, catalogueId, requireSuppliedFacts } from '../conditions.ts';
+import { Interned } from '../interned.ts';
 import { RuleRunner, type RuleSpec } from '../rules.ts';
 
 /** The facts this decision can put before the criteria (input fields of the same names). */
@@ -47,6 +48,7 @@ export const valueSegment: DecisionDefinition = {
       source: policy.source('value-segment', childPointer('/grid', current, future)),
     }))));
 
+    const outputs = new Interned<Record<string, unknown>>();
     return {
       *evaluate(input, ctx) {
         const facts: Record<string, unknown> = {};
@@ -69,7 +71,10 @@ export const valueSegment: DecisionDefinition = {
         const cell = second.fired[0];
         if (!cell) throw badInput('', 'no grid cell of the value-segment policy applies');
         const segment = String(cell.event.params!.segment);
-        const output = {
+        const occupation = typeof facts[OCCUPATION_FACT] === 'string' ? facts[OCCUPATION_FACT] : undefined;
+        // The output follows from the cell, the criteria held, the occupation and the unknown facts.
+        const key = `${segment}\u0000${held.current.join(',')}\u0000${held.future.join(',')}\u0000${occupation ?? ''}\u0000${unknownFacts.join(',')}`;
+        const output = outputs.get(key, () => ({
           segment,
           ...labelled(doc.segments[segment]!.label),
           currentValue,
@@ -77,9 +82,9 @@ export const valueSegment: DecisionDefinition = {
           futureValue,
           futureValueLabel: doc.levels[futureValue].zh,
           criteria: { current: describeCriteria(doc, 'current', held.current), future: describeCriteria(doc, 'future', held.future) },
-          ...(typeof facts[OCCUPATION_FACT] === 'string' ? { occupation: facts[OCCUPATION_FACT], occupationLabel: doc.occupations[facts[OCCUPATION_FACT]]!.label.zh } : {}),
+          ...(occupation !== undefined ? { occupation, occupationLabel: doc.occupations[occupation]!.label.zh } : {}),
           unknownFacts,
-        };
+        }));
         if (!ctx.explain) return { output };
         const trace = [
           ...(first.trace ?? []).map((s) => (s.fired ? { ...s, outcome: { criterionHeld: true } } : s)),

@@ -7,6 +7,7 @@ import { NO_TIER } from '../../policy/model/vip.ts';
 import { childPointer } from '../../policy/pointer.ts';
 import { labelled, type DecisionDefinition } from '../decision.ts';
 import { catalogueId } from '../conditions.ts';
+import { Interned } from '../interned.ts';
 import { RuleRunner, type RuleSpec } from '../rules.ts';
 
 /** Money in CNY is compared to the cent; this keeps 0.8 × 500000 from drifting past it. */
@@ -67,6 +68,7 @@ export const vip: DecisionDefinition = {
       },
     ]);
 
+    const outputs = new Interned<Record<string, unknown>>();
     return {
       *evaluate(input, ctx) {
         const given = input.currentTier as string | undefined;
@@ -91,7 +93,9 @@ export const vip: DecisionDefinition = {
         const tier = graceApplied ? currentTier : qualifiedTier;
         const tierDoc = tier === NO_TIER ? undefined : doc.tiers[tier]!;
 
-        const output = {
+        const graceMonthsLeft = graceApplied ? doc.grace.months - monthsBelowTier : null;
+        // Everything in the output follows from these few values: one shared object each.
+        const output = outputs.get(`${tier}\u0000${qualifiedTier}\u0000${target}\u0000${graceMonthsLeft}`, () => ({
           tier,
           ...labelled(tierDoc ? tierDoc.label : doc.nonVip.label),
           qualifiedTier,
@@ -99,9 +103,9 @@ export const vip: DecisionDefinition = {
           target,
           ...(target ? { targetLabel: doc.target.label.zh } : {}),
           graceApplied,
-          graceMonthsLeft: graceApplied ? doc.grace.months - monthsBelowTier : null,
+          graceMonthsLeft,
           service: tierDoc ? serviceOf(tierDoc.service) : null,
-        };
+        }));
         if (!ctx.explain) return { output };
         const trace = [
           ...(first.trace ?? []).map((s) => (s.rule === qualifiedTier ? { ...s, outcome: { tier: qualifiedTier } } : s)),

@@ -9,7 +9,8 @@ import { isPolicyKind, type PolicyKind } from '../policy/kinds.ts';
 import type { PolicyDocument, PolicySet } from '../policy/policy-set.ts';
 import { decodePolicyBytes, parsePolicyYaml } from '../policy/yaml.ts';
 import { schemaRegistry } from '../policy/schema.ts';
-import { answerLine, answerNow, type BatchItem } from './batch.ts';
+import { answerLine, answerNow, type BatchAnswer, type BatchItem } from './batch.ts';
+import { outputJsonTo, type JsonSink } from './interned.ts';
 import { rowReader } from './worker-rows.ts';
 import { CompiledPolicy } from './compile.ts';
 import type { Chunk, ChunkAnswer, WorkerSetup } from './worker-pool.ts';
@@ -86,27 +87,45 @@ function itemsFrom(chunk: Chunk): Iterable<BatchItem> {
  */
 const spare: ArrayBuffer[] = [];
 
-class Output {
-  private bytes: Buffer;
+class Output implements JsonSink {
+  private buf: Buffer;
   length = 0;
 
   constructor() {
-    this.bytes = Buffer.from(spare.pop() ?? new ArrayBuffer(4 << 20));
+    this.buf = Buffer.from(spare.pop() ?? new ArrayBuffer(4 << 20));
   }
 
-  line(text: string): void {
-    // At most three bytes a UTF-16 unit, and the newline.
-    if (this.length + text.length * 3 + 1 > this.bytes.length) {
-      const bigger = Buffer.from(new ArrayBuffer(Math.max(2 * this.bytes.length, this.length + text.length * 3 + 1)));
-      this.bytes.copy(bigger, 0, 0, this.length);
-      this.bytes = bigger;
-    }
-    this.length += this.bytes.write(text, this.length, 'utf8');
-    this.bytes[this.length++] = 0x0a;
+  private room(needed: number): void {
+    if (this.length + needed <= this.buf.length) return;
+    const bigger = Buffer.from(new ArrayBuffer(Math.max(2 * this.buf.length, this.length + needed)));
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+
+  /** JsonSink: at most three bytes a UTF-16 unit. */
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.length += this.buf.write(s, this.length, 'utf8');
+  }
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.length += b.copy(this.buf, this.length);
+  }
+
+  /** One answer line, as answerLine() writes it; shared parts of the output are copied as bytes. */
+  answer(a: BatchAnswer, decision: string): void {
+    if (a.result && !a.result.trace) {
+      this.text(`{"line":${a.line},"decision":${JSON.stringify(decision)},"output":`);
+      outputJsonTo(this, a.result.output);
+      this.text('}');
+    } else this.text(answerLine(a, decision));
+    this.room(1);
+    this.buf[this.length++] = 0x0a;
   }
 
   get view(): Uint8Array {
-    return new Uint8Array(this.bytes.buffer, 0, this.length);
+    return new Uint8Array(this.buf.buffer, 0, this.length);
   }
 }
 
@@ -118,7 +137,7 @@ async function answer(chunk: Chunk): Promise<ChunkAnswer> {
   for (const item of itemsFrom(chunk)) {
     let a = answerNow(policy, setup.decision, item, options);
     if (a instanceof Promise) a = await a;
-    out.line(answerLine(a, setup.decision));
+    out.answer(a, setup.decision);
     if (!a.error) decided++;
     else if (++failed <= MAX_ERRORS) errors.push({ line: a.line, code: a.error.code, message: a.error.message });
   }

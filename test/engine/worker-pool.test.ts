@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientCsv, clientRecords } from '../../bench/clients.ts';
 import { answerLine, decideAll } from '../../src/engine/batch.ts';
 import { CompiledPolicy } from '../../src/engine/compile.ts';
 import { lineBlocks, lineLayout } from '../../src/engine/worker-input.ts';
@@ -96,5 +97,27 @@ describe('batches on worker threads', () => {
       }
       expect(outputs[1]).toBe(outputs[0]);
     }
+  }, 120_000);
+
+  it('client profiles of whole records: the same bytes with workers (shared parts copied as bytes) as without', async () => {
+    const records = clientRecords(300, loadPolicyTexts(texts, { complete: true }).set);
+    const csv = [...clientCsv(records)];
+    // A bad row among the good ones: an answer the questionnaire does not offer.
+    csv[5] = csv[5]!.replace(/,([A-D]),/, ',Z,');
+    const path = file('profiles.csv', csv.join(''));
+    const outputs: string[] = [];
+    for (const workers of ['0', '2']) {
+      process.env.ZHIDU_WORKERS = workers;
+      try {
+        const out = join(dir, `profiles.${workers}.ndjson`);
+        await zhidu('decide', 'client-profile', '--batch', path, '--out', out, '--rules', RULES_DIR, '--at', FROZEN_NOW.toISOString());
+        outputs.push(readFileSync(out, 'utf8'));
+      } finally {
+        delete process.env.ZHIDU_WORKERS;
+      }
+    }
+    expect(outputs[0]!.split('\n').filter((l) => l.includes('"service-package"')).length).toBe(299);
+    expect(outputs[0]).toContain('"line":6,"error"');
+    expect(outputs[1]).toBe(outputs[0]);
   }, 120_000);
 });

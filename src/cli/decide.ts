@@ -3,12 +3,14 @@
 // --rules, with a branch --override applied when given.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { SingleBar, Presets } from 'cli-progress';
 import { answerLine, decideAll, type BatchItem } from '../engine/batch.ts';
 import { CompiledPolicy, type DecisionResult } from '../engine/compile.ts';
 import { DECISIONS } from '../engine/decisions/index.ts';
 import { lineBlocks, lineLayout } from '../engine/worker-input.ts';
+import { ChunkAnswerer } from '../engine/chunk-answerer.ts';
 import { answersInOrder, defaultWorkers, WorkerPool, type ChunkSpec, type ItemData } from '../engine/worker-pool.ts';
 import { ZhiduError } from '../errors.ts';
 import { formatDiagnostic } from '../policy/diagnostics.ts';
@@ -185,6 +187,9 @@ async function* itemChunks(items: AsyncIterable<BatchItem>, size = 2000): AsyncG
 }
 
 async function* answeredInWorkers(run: BatchRun, pool: WorkerPool): AsyncGenerator<Answered> {
+  pool.joinMainThread(new ChunkAnswerer(run.loaded.policy, {
+    decision: run.decision, inputSchema: run.schemaId, explain: run.options.explain, ...(run.options.at ? { at: run.options.at.toISOString() } : {}),
+  }));
   try {
     const layout = await lineLayout(run.path, run.format);
     const schema = schemaRegistry().getSchema(run.schemaId)?.schema as Record<string, unknown> | undefined;
@@ -200,14 +205,14 @@ async function* answeredInWorkers(run: BatchRun, pool: WorkerPool): AsyncGenerat
   }
 }
 
-/** Worker threads for a batch: `workers` if given (0 = none), else one a core for a batch big enough to repay starting them. */
+/** Worker threads for a batch: `workers` if given (0 = none), else one a core but one (the main thread decides too) for a batch big enough to repay starting them. */
 function workerCount(options: DecideCliOptions, size: number): number {
   const given = options.workers ?? (process.env.ZHIDU_WORKERS ? Number(process.env.ZHIDU_WORKERS) : undefined);
   if (given !== undefined) {
     if (!Number.isInteger(given) || given < 0) throw new UsageError(`workers must be a whole number ≥ 0, not ${given}`);
     return given;
   }
-  return size >= PARALLEL_FROM_BYTES && defaultWorkers() > 1 ? defaultWorkers() : 0;
+  return size >= PARALLEL_FROM_BYTES && availableParallelism() > 1 ? defaultWorkers() : 0;
 }
 
 /** Below this a batch is done before workers have started and compiled the policy (see docs/performance.md). */
@@ -257,7 +262,7 @@ async function runBatch(
   bar?.update(size, { rows: decided + failed, rate: rate() });
   bar?.stop();
   if (failed > MAX_REPORTED) io.stderr.write(`… and ${failed - MAX_REPORTED} more bad rows (each is in ${options.out}).\n`);
-  const threads = workers ? `, ${workers.size} worker threads` : '';
+  const threads = workers ? `, ${workers.size} worker thread${workers.size === 1 ? '' : 's'} and the main thread` : '';
   io.stderr.write(`${decided} decided, ${failed} bad rows, in ${((Date.now() - started) / 1000).toFixed(1)} s${threads} → ${options.out}\n`);
   return failed === 0 ? EXIT.OK : EXIT.NO;
 }

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../errors.ts';
 import type { PolicyText } from '../policy/policy-set.ts';
+import type { ChunkAnswerer } from './chunk-answerer.ts';
 
 export interface WorkerSetup {
   /** The policy files, already loaded and checked by the main thread. */
@@ -45,9 +46,12 @@ export interface ChunkAnswer {
   errors: { line: number; code: string; message: string }[];
 }
 
-/** One worker a core, the main thread's share of reading and writing being small. */
+/**
+ * One worker a core but one: the main thread decides too (its share of reading and writing is
+ * small), and each worker it does not start saves a second or so of loading and compiling.
+ */
 export function defaultWorkers(): number {
-  return availableParallelism();
+  return Math.max(1, availableParallelism() - 1);
 }
 
 const WORKER_MODULE = new URL('./worker.ts', import.meta.url).href;
@@ -57,7 +61,9 @@ const TSX_API = typeof import.meta.resolve === 'function'
   : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 
 interface Slot {
-  worker: Worker;
+  /** A worker thread, or the main thread's own answerer. */
+  worker?: Worker;
+  local?: ChunkAnswerer;
   busy: number;
 }
 
@@ -70,8 +76,9 @@ export class WorkerPool {
 
   private constructor(private readonly slots: Slot[]) {
     for (const slot of slots) {
+      if (!slot.worker) continue;
       slot.worker.on('message', (m: ChunkAnswer | { id: number; crashed: string }) => this.settle(m));
-      slot.worker.on('error', (err) => this.fail(err));
+      slot.worker.on('error', (err: Error) => this.fail(err));
       slot.worker.on('exit', (code) => { if (!this.closed) this.fail(new Error(`a batch worker exited (code ${code})`)); });
     }
   }
@@ -94,11 +101,25 @@ export class WorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw err;
     }
-    return new WorkerPool(workers.map((worker) => ({ worker, busy: 0 })));
+    return new WorkerPool(workers.map((worker): Slot => ({ worker, busy: 0 })));
   }
 
+  /** Worker threads (the main thread, when it decides too, is not counted). */
   get size(): number {
+    return this.slots.filter((s) => s.worker).length;
+  }
+
+  /** Threads deciding: the workers, and the main thread once it joins. */
+  get threads(): number {
     return this.slots.length;
+  }
+
+  /**
+   * The main thread decides too, on the policy it has compiled from the same bytes. It is the last
+   * slot, so it takes a chunk only when it is strictly less busy than every worker.
+   */
+  joinMainThread(answerer: ChunkAnswerer): void {
+    if (!this.slots.some((s) => s.local)) this.slots.push({ local: answerer, busy: 0 });
   }
 
   run(spec: ChunkSpec): Promise<ChunkAnswer> {
@@ -108,21 +129,24 @@ export class WorkerPool {
     slot.busy++;
     return new Promise((resolve, reject) => {
       this.pending.set(chunk.id, { slot, resolve, reject });
-      slot.worker.postMessage(chunk, chunk.kind === 'lines' && chunk.data.buffer instanceof ArrayBuffer ? [chunk.data.buffer] : []);
+      if (slot.worker) slot.worker.postMessage(chunk, chunk.kind === 'lines' && chunk.data.buffer instanceof ArrayBuffer ? [chunk.data.buffer] : []);
+      // On a later turn, so that whoever hands out chunks can hand out the rest first.
+      else setImmediate(() => slot.local!.answer(chunk).then((a) => this.settle(a), (err: unknown) => this.settle({ id: chunk.id, crashed: String(err) })));
     });
   }
 
-  /** Give an answer's bytes back to the worker that wrote them, once they are written out. */
+  /** Give an answer's bytes back to the thread that wrote them, once they are written out. */
   recycle(answer: ChunkAnswer): void {
     const slot = this.producers.get(answer.ndjson.buffer);
     if (!slot || this.closed || !(answer.ndjson.buffer instanceof ArrayBuffer)) return;
     this.producers.delete(answer.ndjson.buffer);
-    slot.worker.postMessage({ recycle: answer.ndjson.buffer }, [answer.ndjson.buffer]);
+    if (slot.worker) slot.worker.postMessage({ recycle: answer.ndjson.buffer }, [answer.ndjson.buffer]);
+    else slot.local!.recycle(answer.ndjson.buffer);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => s.worker?.terminate()));
   }
 
   private settle(m: ChunkAnswer | { id: number; crashed: string }): void {
@@ -148,7 +172,7 @@ export class WorkerPool {
 export async function* answersInOrder<T extends ChunkSpec>(
   pool: WorkerPool,
   chunks: AsyncIterable<T> | Iterable<T>,
-  inFlight = 3 * pool.size,
+  inFlight = 3 * pool.threads,
 ): AsyncGenerator<{ chunk: T; answer: ChunkAnswer }> {
   const queue: { chunk: T; answer: Promise<ChunkAnswer> }[] = [];
   // A rejected answer waiting its turn must not count as unhandled meanwhile.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCsv, clientRecords } from '../../bench/clients.ts';
 import { answerLine, decideAll } from '../../src/engine/batch.ts';
+import { ChunkAnswerer } from '../../src/engine/chunk-answerer.ts';
 import { CompiledPolicy } from '../../src/engine/compile.ts';
 import { lineBlocks, lineLayout } from '../../src/engine/worker-input.ts';
 import { answersInOrder, WorkerPool } from '../../src/engine/worker-pool.ts';
@@ -41,12 +42,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => { await pool.close(); });
 
-async function inWorkers(path: string, blockBytes: number): Promise<string> {
+async function inWorkers(path: string, blockBytes: number, on: WorkerPool = pool): Promise<string> {
   const format = formatOf(path);
   const layout = await lineLayout(path, format);
   expect(layout.lineByLine).toBe(true);
   let out = '';
-  for await (const { answer } of answersInOrder(pool, lineBlocks(path, format, layout, blockBytes))) out += Buffer.from(answer.ndjson).toString('utf8');
+  for await (const { answer } of answersInOrder(on, lineBlocks(path, format, layout, blockBytes))) {
+    out += Buffer.from(answer.ndjson).toString('utf8');
+    on.recycle(answer);
+  }
   return out;
 }
 
@@ -65,6 +69,24 @@ describe('batches on worker threads', () => {
     const expected = await inProcess(path);
     expect(expected.split('\n').length).toBeGreaterThan(3);
     for (const blockBytes of [7, 64, 1000, 1 << 20]) expect(await inWorkers(path, blockBytes)).toBe(expected);
+  }, 60_000);
+
+  it('the main thread takes its share of the chunks beside a worker, and the answers stay the same and in order', async () => {
+    const path = file('shared.csv', CASES['ragged.csv']!);
+    const expected = await inProcess(path);
+    const local = new ChunkAnswerer(policy, { decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() });
+    let taken = 0;
+    const answer = local.answer.bind(local);
+    local.answer = (chunk) => { taken++; return answer(chunk); };
+    const shared = await WorkerPool.start({ texts, decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() }, 1);
+    try {
+      shared.joinMainThread(local);
+      expect([shared.size, shared.threads]).toEqual([1, 2]);
+      expect(await inWorkers(path, 64, shared)).toBe(expected);
+      expect(taken).toBeGreaterThan(0);
+    } finally {
+      await shared.close();
+    }
   }, 60_000);
 
   it('leaves files with quotes or stray carriage returns to the main thread', async () => {

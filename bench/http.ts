@@ -1,13 +1,15 @@
 // `npm run bench` (HTTP part): requests per second and p99 latency of POST /v1/decide/classification
 // beside a bare fastify route, each served by its own process and loaded by autocannon over
 // loopback in the same run; then an NDJSON batch streamed through the server, in decisions per
-// second, with the server's resident memory after 100,000 lines and at the end (flat = streaming).
+// second, with the server's resident memory after 100,000 lines and at the end (flat = streaming):
+// first with classification unrecorded (as rules/ ships it), then again after publishing a
+// revision whose classification says `recordDecisions: true` (every line stored before answered).
 // `tsx bench/http.ts --bare <port>` is the bare server (used by this file itself).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +23,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LINES = Number(process.env.BENCH_BATCH_LINES ?? 1_000_000);
+/** Recorded lines go into the store (embedded PostgreSQL unless DATABASE_URL): fewer by default. */
+const RECORDED_LINES = Number(process.env.BENCH_RECORDED_LINES ?? Math.min(LINES, 200_000));
 const BODY = JSON.stringify({ input: { assets: 2_000_000, turnover: 2.7 } });
 
 async function bareServer(port: number): Promise<void> {
@@ -57,16 +61,17 @@ function rssMiB(pid: number): number {
 }
 
 /** Streams LINES inputs through the batch endpoint; notes the server's RSS at 100k lines and at the end. */
-function batch(base: string, token: string, pid: number): Promise<{ seconds: number; answered: number; rss: Record<string, number> }> {
+interface Streamed { lines: number; seconds: number; answered: number; recorded: number; rss: Record<string, number> }
+
+function batch(base: string, token: string, pid: number, count: number): Promise<Streamed> {
+  // The client shares the machine with the server: its 10 blocks of 1,000 lines are made once and sent over and over.
   const clients = syntheticClients(10_000);
+  const blocks = Array.from({ length: 10 }, (_, b) => Buffer.from(clients.slice(b * 1000, (b + 1) * 1000).map((c) => `{"assets":${c.assets},"turnover":${c.turnover}}\n`).join('')));
   const lines = (function* () {
-    for (let i = 0; i < LINES; i += 1000) {
-      let chunk = '';
-      for (let j = i; j < Math.min(LINES, i + 1000); j++) {
-        const c = clients[j % clients.length]!;
-        chunk += `{"assets":${c.assets},"turnover":${c.turnover}}\n`;
-      }
-      yield chunk;
+    for (let i = 0; i < count; i += 1000) {
+      const n = Math.min(1000, count - i);
+      const block = blocks[(i / 1000) % blocks.length]!;
+      yield n === 1000 ? block : Buffer.from(block.toString().split('\n').slice(0, n).join('\n') + '\n');
     }
   })();
   const rss: Record<string, number> = { before: rssMiB(pid) };
@@ -77,21 +82,35 @@ function batch(base: string, token: string, pid: number): Promise<{ seconds: num
     req.on('response', (res) => {
       let answered = 0;
       let errors = 0;
+      let recorded = 0;
       res.on('data', (chunk: Buffer) => {
         for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
           answered++;
           if (answered === 100_000) rss['100k'] = rssMiB(pid);
         }
         if (errors === 0 && chunk.includes('"error"')) errors++;
+        // Whether lines were recorded, sampled a chunk at a time.
+        if (chunk.includes('"recorded":true')) recorded++;
       });
       res.on('end', () => {
         rss.end = rssMiB(pid);
         if (errors > 0) reject(new Error('the batch answered errors'));
-        resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, answered, rss });
+        resolve({ lines: count, seconds: Number(process.hrtime.bigint() - started) / 1e9, answered, recorded, rss });
       });
     });
     Readable.from(lines).pipe(req);
   });
+}
+
+/** Publishes the revision in force with classification recorded (every other document carries over). */
+async function recordClassification(base: string, token: string): Promise<void> {
+  const yaml = `${readFileSync(join(ROOT, 'rules/classification.yaml'), 'utf8').replace(/^recordDecisions:.*$/m, '')}\nrecordDecisions: true\n`;
+  const res = await fetch(`${base}/v1/revisions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ documents: { classification: yaml }, note: 'bench: classification recorded' }),
+  });
+  if (res.status !== 201) throw new Error(`publishing a recorded classification answered ${res.status}: ${await res.text()}`);
 }
 
 async function main(): Promise<void> {
@@ -109,20 +128,26 @@ async function main(): Promise<void> {
     const bareResult = await cannon(`${bare.base}/bare`, {});
     const decideResult = await cannon(`${zhidu.base}/v1/decide/classification`, { authorization: `Bearer ${token}` });
     for (const r of [bareResult, decideResult]) if (r.non2xx > 0 || r.errors > 0) throw new Error(`autocannon saw ${r.non2xx} non-2xx answers and ${r.errors} errors`);
-    const streamed = await batch(zhidu.base, token, zhidu.child.pid!);
-    if (streamed.answered !== LINES) throw new Error(`the batch answered ${streamed.answered} of ${LINES} lines`);
+    const unrecorded = await batch(zhidu.base, token, zhidu.child.pid!, LINES);
+    if (unrecorded.recorded > 0) throw new Error('classification was recorded before the bench asked for it');
+    await recordClassification(zhidu.base, token);
+    const recorded = await batch(zhidu.base, token, zhidu.child.pid!, RECORDED_LINES);
+    if (recorded.recorded === 0) throw new Error('classification was not recorded after publishing recordDecisions: true');
+    for (const b of [unrecorded, recorded]) if (b.answered !== b.lines) throw new Error(`the batch answered ${b.answered} of ${b.lines} lines`);
 
     const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
-    console.log(`\nzhidu HTTP bench — autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, loopback; servers in their own processes; node ${process.version}\n`);
-    console.log('| endpoint | requests/s | p99 latency | bare ÷ this |');
-    console.log('|---|---:|---:|---:|');
-    for (const [name, r] of [['bare fastify route (POST /bare, JSON echo)', bareResult], ['POST /v1/decide/classification', decideResult]] as const) {
-      console.log(`| ${name} | ${fmt(r.requests.average)} | ${r.latency.p99} ms | ${(bareResult.requests.average / r.requests.average).toFixed(1)}× |`);
-    }
-    console.log('\n| NDJSON batch | lines | decisions/s | server RSS before | at 100k lines | at the end |');
-    console.log('|---|---:|---:|---:|---:|---:|');
     const mib = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(0)} MiB`);
-    console.log(`| POST /v1/decide/classification/batch | ${LINES.toLocaleString()} | ${fmt(streamed.answered / streamed.seconds)} | ${mib(streamed.rss.before)} | ${mib(streamed.rss['100k'])} | ${mib(streamed.rss.end)} |`);
+    console.log(`\nzhidu HTTP bench — autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, loopback; servers in their own processes; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log('| measure | bare fastify route (POST /bare, JSON echo) | POST /v1/decide/classification | bare ÷ this | this ÷ bare |');
+    console.log('|---|---:|---:|---:|---:|');
+    console.log(`| single decisions, requests/s | ${fmt(bareResult.requests.average)} | ${fmt(decideResult.requests.average)} | ${(bareResult.requests.average / decideResult.requests.average).toFixed(2)}× | ${(100 * decideResult.requests.average / bareResult.requests.average).toFixed(0)} % |`);
+    console.log(`| single decisions, p99 latency | ${bareResult.latency.p99} ms | ${decideResult.latency.p99} ms | | |`);
+    console.log('\n| NDJSON batch, POST /v1/decide/classification/batch | lines | decisions/s | server RSS before | at 100k lines | at the end | end ÷ 100k |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [name, b] of [['recording off (rules/ as shipped)', unrecorded], ['recording on (a revision with classification `recordDecisions: true`)', recorded]] as const) {
+      const growth = b.rss['100k'] === undefined ? '–' : `${(100 * b.rss.end! / b.rss['100k']).toFixed(0)} %`;
+      console.log(`| ${name} | ${b.lines.toLocaleString()} | ${fmt(b.answered / b.seconds)} | ${mib(b.rss.before)} | ${mib(b.rss['100k'])} | ${mib(b.rss.end)} | ${growth} |`);
+    }
   } finally {
     await Promise.all(children.map((c) => new Promise((done) => { c.once('exit', done); c.kill('SIGTERM'); })));
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // Who may do what (API.md "Roles and tokens"). Every route declares its access in its config:
 // `public`, or the roles allowed. A branch token is bound to one branch code: wherever a route
 // acts for a branch, `actFor` lets it act only for its own. Tokens are looked up in the store
-// (stored hashed) and remembered briefly, so the hot path does not query the store each time.
+// (stored hashed) and remembered briefly, so the hot path does not query the store each time:
+// a remembered token is answered in the same turn, without a Promise or a second hash.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ZhiduError } from '../errors.ts';
@@ -29,9 +30,19 @@ const CACHE_LIMIT = 10_000;
 /** Failed authentications an address may make a minute (rate limits key on the token, and a guesser sends a new one each time). */
 const FAILURES_PER_MINUTE = 60;
 
+/** The last Authorization header hashed and its key: the rate limit and authentication both ask, and callers mostly repeat themselves. */
+let lastHeader: string | undefined;
+let lastKey: string | undefined;
+
+/** The key a token is remembered and rate-limited by (a hash: tokens are not kept in clear beyond the last one seen). */
 export function tokenKey(header: string | undefined): string | undefined {
-  const token = header ? BEARER.exec(header)?.[1] : undefined;
-  return token && createHash('sha256').update(token).digest('base64url');
+  if (!header) return undefined;
+  if (header !== lastHeader) {
+    const token = BEARER.exec(header)?.[1];
+    lastKey = token && createHash('sha256').update(token).digest('base64url');
+    lastHeader = header;
+  }
+  return lastKey;
 }
 
 export class Authenticator {
@@ -40,23 +51,25 @@ export class Authenticator {
 
   constructor(private readonly store: Store, private readonly ttlMs: number) {}
 
-  async authenticate(header: string | undefined, address = ''): Promise<Principal> {
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) throw new ZhiduError('UNAUTHENTICATED', 'Send a token: Authorization: Bearer <token>.');
+  /** The caller; in the same turn when the token is remembered, else a Promise. */
+  authenticate(header: string | undefined, address = ''): Principal | Promise<Principal> {
+    const key = tokenKey(header);
+    if (!key) throw new ZhiduError('UNAUTHENTICATED', 'Send a token: Authorization: Bearer <token>.');
     const now = Date.now();
     const failed = this.failures.get(address);
     if (failed && failed.until > now && failed.count >= FAILURES_PER_MINUTE) {
       throw new ZhiduError('RATE_LIMITED', `Too many unknown tokens from this address; retry in ${Math.ceil((failed.until - now) / 1000)} s.`);
     }
-    const key = createHash('sha256').update(token).digest('base64url');
     const hit = this.cache.get(key);
-    let principal = hit && hit.until > now ? hit.principal : undefined;
-    if (!hit || hit.until <= now) {
-      principal = await this.store.tokens.authenticate(token);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      // Unknown tokens are not remembered: a token created elsewhere works at once.
-      if (principal) this.cache.set(key, { principal, until: now + this.ttlMs });
-    }
+    if (hit && hit.until > now && hit.principal) return hit.principal;
+    return this.lookUp(BEARER.exec(header!)![1]!, key, address, now);
+  }
+
+  private async lookUp(token: string, key: string, address: string, now: number): Promise<Principal> {
+    const principal = await this.store.tokens.authenticate(token);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    // Unknown tokens are not remembered: a token created elsewhere works at once.
+    if (principal) this.cache.set(key, { principal, until: now + this.ttlMs });
     if (!principal) {
       this.countFailure(address, now);
       throw new ZhiduError('UNAUTHENTICATED', 'The token is unknown or has been revoked.');
@@ -104,13 +117,22 @@ export function installAuth(app: FastifyInstance, auth: Authenticator): void {
     if (config.access === undefined && (route.url.startsWith('/docs') || route.url === '*')) config.access = 'public';
     if (config.access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access`);
   });
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access;
-    if (access === undefined || access === 'public') return;
-    const principal = await auth.authenticate(request.headers.authorization, request.ip);
+  const admit = (request: FastifyRequest, access: { readonly roles: readonly Role[] }, principal: Principal): ZhiduError | undefined => {
     request.principal = principal;
-    if (!access.roles.includes(principal.role)) {
-      throw new ZhiduError('FORBIDDEN', `The ${principal.role} role may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`);
+    if (access.roles.includes(principal.role)) return undefined;
+    return new ZhiduError('FORBIDDEN', `The ${principal.role} role may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`);
+  };
+  // A callback hook, not async: a remembered token costs no Promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return done();
+    let principal: Principal | Promise<Principal>;
+    try {
+      principal = auth.authenticate(request.headers.authorization, request.ip);
+    } catch (err) {
+      return done(err as Error);
     }
+    if (principal instanceof Promise) principal.then((p) => done(admit(request, access, p)), (err: Error) => done(err));
+    else done(admit(request, access, principal));
   });
 }

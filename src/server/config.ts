@@ -71,7 +71,7 @@ export function resolveConfig({ env = process.env, flags = {}, overrides = {} }:
     logLevel,
     bodyLimit: integer('ZHIDU_BODY_LIMIT', env.ZHIDU_BODY_LIMIT, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     batchLineLimit: integer('ZHIDU_BATCH_LINE_LIMIT', env.ZHIDU_BATCH_LINE_LIMIT, 256 * 1024, 256, 64 * 1024 * 1024),
-    batchConcurrency: 64,
+    batchConcurrency: 1024,
     rateLimitPerMinute: integer('ZHIDU_RATE_LIMIT', env.ZHIDU_RATE_LIMIT, 600_000, 1, 1_000_000_000),
     requestTimeoutMs: integer('ZHIDU_REQUEST_TIMEOUT_MS', env.ZHIDU_REQUEST_TIMEOUT_MS, 120_000, 1, 24 * 3600_000),
     tokenCacheMs: 5_000,

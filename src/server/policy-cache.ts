@@ -56,6 +56,8 @@ export function compilePolicy(set: PolicySet): CompiledPolicy {
 export class PolicyCache {
   private timeline: Timeline = { revisions: [], overrides: new Map() };
   private readonly entries = new Map<string, Promise<PolicyEntry>>();
+  /** The entries above once compiled, for answering without waiting a turn. */
+  private readonly settled = new Map<string, PolicyEntry>();
   private readonly byHash = new Map<string, { policy: CompiledPolicy; recorded: ReadonlySet<string> }>();
   private reloading: Promise<void> | undefined;
   private again = false;
@@ -120,12 +122,23 @@ export class PolicyCache {
 
   /** The compiled policy a decision for `branch` (or head office's, without one) uses at `at`. */
   resolve(branch: string | undefined, at: Date): Promise<PolicyEntry> {
+    const key = this.keyOf(branch, at);
+    const hit = key === undefined ? undefined : this.entries.get(key);
+    return hit ?? this.viaStore(branch, at);
+  }
+
+  /** What resolve() would give, when it is compiled already (else undefined: call resolve()). */
+  resolveNow(branch: string | undefined, at: Date): PolicyEntry | undefined {
+    const key = this.keyOf(branch, at);
+    return key === undefined ? undefined : this.settled.get(key);
+  }
+
+  private keyOf(branch: string | undefined, at: Date): string | undefined {
     const t = at.getTime();
     const revision = inForce(this.timeline.revisions, t);
-    if (!revision) return this.viaStore(branch, at);
+    if (!revision) return undefined;
     const override = branch === undefined ? undefined : inForce(this.timeline.overrides.get(branch), t);
-    const hit = this.entries.get(`${revision.id}:${override?.id ?? '-'}`);
-    return hit ?? this.viaStore(branch, at);
+    return override ? `${revision.id}:${override.id}` : `${revision.id}:-`;
   }
 
   /** A miss: the store resolves (it is the truth when the timeline lags a change by a moment). */
@@ -146,7 +159,7 @@ export class PolicyCache {
           ...(effective.override ? { override: { id: effective.override.id, status: effective.overrideStatus === 'applied' ? 'applied' as const : 'suspended' as const } } : {}),
         });
       });
-      entry.catch(() => this.entries.delete(key));
+      entry.then((e) => { if (this.entries.has(key)) this.settled.set(key, e); }, () => this.entries.delete(key));
       this.entries.set(key, entry);
       this.trim();
     }
@@ -157,5 +170,6 @@ export class PolicyCache {
     for (const map of [this.entries, this.byHash] as Map<string, unknown>[]) {
       while (map.size > COMPILED_LIMIT) map.delete(map.keys().next().value as string);
     }
+    for (const key of this.settled.keys()) if (!this.entries.has(key)) this.settled.delete(key);
   }
 }

@@ -2,6 +2,7 @@
 // order, streamed both ways. The policy is resolved once for the whole batch (its revision and
 // override are in the response headers); a bad line is answered with its own error. Options
 // that a single decision sends in its body go in the query string here.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ZhiduError } from '../../errors.ts';
@@ -9,7 +10,8 @@ import { DECISION_NAMES } from '../../policy/kinds.ts';
 import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
 import { answerStream } from '../batch-stream.ts';
 import { instantOf, type ServerContext } from '../context.ts';
-import { decideOne, type DecisionAsked } from '../deciding.ts';
+import { decideFast, decideNow, decideOne, type DecisionAnswer } from '../deciding.ts';
+import { writeJson, type ByteSink } from '../json-bytes.ts';
 import type { Line } from '../ndjson.ts';
 import { branchCode, withErrors } from '../schemas.ts';
 import { compileValidator } from '../validation.ts';
@@ -21,6 +23,27 @@ interface BatchQuery { branch?: string; asOf?: string; explain?: boolean }
 function errorLine(line: number, err: unknown): string {
   const z = err instanceof ZhiduError ? err : new ZhiduError('INTERNAL');
   return JSON.stringify({ line, ...z.toJSON() }) + '\n';
+}
+
+const LINE = Buffer.from('{"line":');
+const ID = Buffer.from(',"decisionId":"');
+const UNRECORDED = Buffer.from('","recorded":false}\n');
+
+/** An unrecorded answer line without a trace, as bytes: answerLine's exact text. */
+function writeAnswer(sink: ByteSink, line: number, head: Buffer, output: Record<string, unknown>): void {
+  sink.bytes(LINE);
+  sink.digits(line);
+  sink.bytes(head);
+  writeJson(sink, output);
+  sink.bytes(ID);
+  sink.uuid();
+  sink.bytes(UNRECORDED);
+}
+
+/** An answer line, assembled around the output's JSON (the one part whose shape varies). */
+function answerLine(line: number, a: Pick<DecisionAnswer, 'decision' | 'output' | 'decisionId' | 'recorded' | 'trace'>): string {
+  const head = `{"line":${line},"decision":${JSON.stringify(a.decision)},"output":${JSON.stringify(a.output)},"decisionId":"${a.decisionId}","recorded":${a.recorded}`;
+  return a.trace ? `${head},"trace":${JSON.stringify(a.trace)}}\n` : `${head}}\n`;
 }
 
 export async function batchRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -62,11 +85,14 @@ export async function batchRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     const branch = actFor(principal, request.query.branch);
     const at = instantOf(request.query.asOf, 'asOf') ?? ctx.now();
     const entry = await ctx.cache.resolve(branch, at);
-    const base: Omit<DecisionAsked, 'input'> = {
-      decision, at, explain: request.query.explain === true, principal, requestId: request.id, ...(branch !== undefined ? { branch } : {}),
-    };
+    const explain = request.query.explain === true;
+    let answered = 0;
 
-    const answer = async (line: Line): Promise<string> => {
+    // Nothing to record or explain: lines are decided and written at once (no Promise, no answer object).
+    const fast = !explain && !entry.recorded.has(decision);
+    const head = Buffer.from(`,"decision":${JSON.stringify(decision)},"output":`);
+
+    const answer = (line: Line, sink: ByteSink | undefined): string | Promise<string> | undefined => {
       if ('tooLong' in line) {
         return errorLine(line.line, new ZhiduError('PAYLOAD_TOO_LARGE', `Line ${line.line} is longer than ${ctx.config.batchLineLimit} bytes.`));
       }
@@ -76,14 +102,37 @@ export async function batchRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       } catch (err) {
         return errorLine(line.line, new ZhiduError('BAD_INPUT', `Line ${line.line} is not JSON: ${(err as Error).message}`, [{ field: '', message: 'not JSON' }]));
       }
+      let a: DecisionAnswer | Promise<DecisionAnswer>;
       try {
-        const a = await decideOne(ctx, entry, { ...base, input });
-        ctx.metrics.batchLines.inc({ decision });
-        return JSON.stringify({ line: line.line, decision: a.decision, output: a.output, decisionId: a.decisionId, recorded: a.recorded, ...(a.trace ? { trace: a.trace } : {}) }) + '\n';
+        const result = fast ? decideFast(ctx, entry, decision, input, at) : undefined;
+        if (result !== undefined) {
+          answered++;
+          if (sink === undefined) return answerLine(line.line, { decision, output: result.output, decisionId: randomUUID(), recorded: false, trace: undefined });
+          writeAnswer(sink, line.line, head, result.output);
+          return undefined;
+        }
+        a = fast ? decideOne(ctx, entry, { decision, input, branch, at, explain, principal, requestId: request.id })
+          : decideNow(ctx, entry, { decision, input, branch, at, explain, principal, requestId: request.id });
       } catch (err) {
-        if (!(err instanceof ZhiduError)) request.log.error({ err, line: line.line }, 'batch line failed');
-        return errorLine(line.line, err);
+        return failed(line.line, err);
       }
+      if (a instanceof Promise) {
+        return a.then((d) => {
+          ctx.metrics.batchLines(decision, 1);
+          return answerLine(line.line, d);
+        }, (err: unknown) => failed(line.line, err));
+      }
+      answered++;
+      return answerLine(line.line, a);
+    };
+    const failed = (n: number, err: unknown): string => {
+      if (!(err instanceof ZhiduError)) request.log.error({ err, line: n }, 'batch line failed');
+      return errorLine(n, err);
+    };
+    // Lines answered at once are counted a chunk at a time.
+    const onChunk = (): void => {
+      ctx.metrics.batchLines(decision, answered);
+      answered = 0;
     };
 
     void reply
@@ -91,6 +140,6 @@ export async function batchRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       .header('zhidu-revision', String(entry.revision.id))
       .header('zhidu-revision-hash', entry.revision.hash);
     if (entry.override) void reply.header('zhidu-override', `${entry.override.id}; ${entry.override.status}`);
-    return reply.send(answerStream(request.body, { concurrency: ctx.config.batchConcurrency, lineLimit: ctx.config.batchLineLimit, answer }));
+    return reply.send(answerStream(request.body, { concurrency: ctx.config.batchConcurrency, lineLimit: ctx.config.batchLineLimit, answer, onChunk }));
   });
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { DECISION_NAMES } from '../../policy/kinds.ts';
 import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
 import { instantOf, type ServerContext } from '../context.ts';
-import { decideOne, underPointer } from '../deciding.ts';
+import { decideNow, underPointer, type DecisionAsked } from '../deciding.ts';
 import { branchCode, errorResponse, inputSchemaRef, ref, withErrors } from '../schemas.ts';
 import { ZhiduError } from '../../errors.ts';
 
@@ -30,6 +30,11 @@ function bodySchema(decision: string): Record<string, unknown> {
   };
 }
 
+/** Engine errors name fields inside the input; the client sent them under /input. */
+function onInput(err: unknown): never {
+  throw underPointer(err, '/input');
+}
+
 export async function decideRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   for (const decision of DECISION_NAMES) {
     app.post<{ Body: DecideBody }>(`/v1/decide/${decision}`, {
@@ -43,19 +48,23 @@ export async function decideRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         body: bodySchema(decision),
         response: withErrors({ 200: ref('api/decision.json') }, 404, 422),
       },
-    }, async (request) => {
+    }, (request) => {
+      // Not async: the fast path answers in the same turn (see deciding.ts).
       const principal = principalOf(request);
       const branch = actFor(principal, request.body.branch);
       const at = instantOf(request.body.asOf, 'asOf') ?? ctx.now();
-      const entry = await ctx.cache.resolve(branch, at);
+      const asked: DecisionAsked = {
+        decision, input: request.body.input, branch, at, explain: request.body.explain === true, principal, requestId: request.id,
+      };
+      const entry = ctx.cache.resolveNow(branch, at);
+      if (entry === undefined) return ctx.cache.resolve(branch, at).then((e) => decideNow(ctx, e, asked)).catch(onInput);
+      let answer;
       try {
-        return await decideOne(ctx, entry, {
-          decision, input: request.body.input, ...(branch !== undefined ? { branch } : {}), at,
-          explain: request.body.explain === true, principal, requestId: request.id,
-        });
+        answer = decideNow(ctx, entry, asked);
       } catch (err) {
-        throw underPointer(err, '/input');
+        onInput(err);
       }
+      return answer instanceof Promise ? answer.catch(onInput) : answer;
     });
   }
 

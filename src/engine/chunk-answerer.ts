@@ -7,7 +7,7 @@ import { ZhiduError } from '../errors.ts';
 import { schemaRegistry } from '../policy/schema.ts';
 import { answerLine, answerNow, type BatchAnswer, type BatchItem } from './batch.ts';
 import type { CompiledPolicy, DecideOptions } from './compile.ts';
-import { outputJsonTo, type JsonSink } from './interned.ts';
+import { ByteSink, writeJson } from './json-bytes.ts';
 import type { Chunk, ChunkAnswer, WorkerSetup } from './worker-pool.ts';
 import { rowReader } from './worker-rows.ts';
 
@@ -35,46 +35,37 @@ function* itemsOf(chunk: Extract<Chunk, { kind: 'lines' }>, read: RowReader | un
   }
 }
 
+const LINE = Buffer.from('{"line":');
+const CLOSE = Buffer.from('}\n');
+const NEWLINE = Buffer.from('\n');
+
 /** NDJSON answer lines as UTF-8, in a buffer that goes to the writer and comes back to be reused. */
-class Output implements JsonSink {
-  private buf: Buffer;
-  length = 0;
+class Output {
+  private readonly sink: ByteSink;
+  private readonly head: Buffer;
 
-  constructor(spare: ArrayBuffer | undefined) {
-    this.buf = Buffer.from(spare ?? new ArrayBuffer(4 << 20));
+  constructor(spare: ArrayBuffer | undefined, decision: string) {
+    this.sink = new ByteSink(spare ?? 4 << 20);
+    this.head = Buffer.from(`,"decision":${JSON.stringify(decision)},"output":`);
   }
 
-  private room(needed: number): void {
-    if (this.length + needed <= this.buf.length) return;
-    const bigger = Buffer.from(new ArrayBuffer(Math.max(2 * this.buf.length, this.length + needed)));
-    this.buf.copy(bigger, 0, 0, this.length);
-    this.buf = bigger;
-  }
-
-  /** JsonSink: at most three bytes a UTF-16 unit. */
-  text(s: string): void {
-    this.room(s.length * 3);
-    this.length += this.buf.write(s, this.length, 'utf8');
-  }
-
-  bytes(b: Buffer): void {
-    this.room(b.length);
-    this.length += b.copy(this.buf, this.length);
-  }
-
-  /** One answer line, as answerLine() writes it; shared parts of the output are copied as bytes. */
+  /** One answer line, as answerLine() writes it: the output's keys and labels are copied as remembered bytes. */
   answer(a: BatchAnswer, decision: string): void {
     if (a.result && !a.result.trace) {
-      this.text(`{"line":${a.line},"decision":${JSON.stringify(decision)},"output":`);
-      outputJsonTo(this, a.result.output);
-      this.text('}');
-    } else this.text(answerLine(a, decision));
-    this.room(1);
-    this.buf[this.length++] = 0x0a;
+      this.sink.bytes(LINE);
+      this.sink.digits(a.line);
+      this.sink.bytes(this.head);
+      writeJson(this.sink, a.result.output);
+      this.sink.bytes(CLOSE);
+    } else {
+      this.sink.text(answerLine(a, decision));
+      this.sink.bytes(NEWLINE);
+    }
   }
 
+  /** The lines written, at the start of their own ArrayBuffer (transferable). */
   get view(): Uint8Array {
-    return new Uint8Array(this.buf.buffer, 0, this.length);
+    return this.sink.unread;
   }
 }
 
@@ -98,7 +89,7 @@ export class ChunkAnswerer {
   }
 
   async answer(chunk: Chunk): Promise<ChunkAnswer> {
-    const out = new Output(this.spare.pop());
+    const out = new Output(this.spare.pop(), this.setup.decision);
     let decided = 0;
     let failed = 0;
     const errors: ChunkAnswer['errors'] = [];

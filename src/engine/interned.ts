@@ -36,39 +36,11 @@ export function jsonOf(value: unknown): string {
 
 const utf8 = new WeakMap<object, Buffer>();
 
-/** jsonOf as UTF-8, remembered likewise: a batch worker copies these bytes instead of encoding them again. */
+/** jsonOf as UTF-8, remembered likewise: batch answers copy these bytes instead of encoding them again (json-bytes.ts). */
 export function jsonBytesOf(value: object): Buffer {
   let bytes = utf8.get(value);
   if (bytes === undefined) utf8.set(value, (bytes = Buffer.from(jsonOf(value), 'utf8')));
   return bytes;
-}
-
-/** Where outputJsonTo writes: text to encode, or bytes already encoded. */
-export interface JsonSink {
-  text(s: string): void;
-  bytes(b: Buffer): void;
-}
-
-/** outputJson written to a sink, the frozen parts as their remembered bytes. */
-export function outputJsonTo(sink: JsonSink, value: Record<string, unknown>): void {
-  if (Object.isFrozen(value)) {
-    sink.bytes(jsonBytesOf(value));
-    return;
-  }
-  let pending = '{';
-  let first = true;
-  for (const key in value) {
-    const v = value[key];
-    if (v === undefined) continue;
-    pending += (first ? '' : ',') + JSON.stringify(key) + ':';
-    first = false;
-    if (v !== null && typeof v === 'object' && Object.isFrozen(v)) {
-      sink.text(pending);
-      sink.bytes(jsonBytesOf(v));
-      pending = '';
-    } else pending += JSON.stringify(v);
-  }
-  sink.text(pending + '}');
 }
 
 /**

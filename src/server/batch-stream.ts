@@ -8,7 +8,7 @@
 // into long two-byte strings (Chinese labels) lands in V8's large-object space: both cost more
 // a line than deciding it.
 import { Readable } from 'node:stream';
-import { ByteSink } from './json-bytes.ts';
+import { ByteSink } from '../engine/json-bytes.ts';
 import { LineSplitter, type Line } from './ndjson.ts';
 
 export interface AnswerStreamOptions {

@@ -11,7 +11,7 @@ import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
 import { answerStream } from '../batch-stream.ts';
 import { instantOf, type ServerContext } from '../context.ts';
 import { decideFast, decideNow, decideOne, type DecisionAnswer } from '../deciding.ts';
-import { writeJson, type ByteSink } from '../json-bytes.ts';
+import { writeJson, type ByteSink } from '../../engine/json-bytes.ts';
 import type { Line } from '../ndjson.ts';
 import { branchCode, withErrors } from '../schemas.ts';
 import { compileValidator } from '../validation.ts';

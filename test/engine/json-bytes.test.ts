@@ -3,7 +3,7 @@
 // across buffer edges.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteSink, writeJson } from '../../src/server/json-bytes.ts';
+import { ByteSink, writeJson } from '../../src/engine/json-bytes.ts';
 
 function bytesOf(value: unknown, size?: number): string {
   const sink = new ByteSink(size);

@@ -1,11 +1,12 @@
-// NDJSON answers written as UTF-8 bytes straight into the buffers that go to the socket. A
+// NDJSON answers written as UTF-8 bytes straight into the buffers that go to the socket (HTTP
+// batch) or to the writer thread (CLI batch workers, chunk-answerer.ts). A
 // decision's output repeats the same keys and mostly the same strings (labels, ids, often in
 // Chinese), so their encoded bytes are cached and copied; JSON.stringify on two-byte text, the
 // rope of a line's pieces, and counting and encoding it again for the socket cost more than
 // the deciding (measured: ~1.6 µs of a batch line's ~5 µs). writeJson gives JSON.stringify's
-// exact bytes (test/server/json-bytes.test.ts). Frozen parts (engine/interned.ts) are copied whole.
+// exact bytes (test/engine/json-bytes.test.ts). Frozen parts (engine/interned.ts) are copied whole.
 import { randomFillSync } from 'node:crypto';
-import { jsonBytesOf } from '../engine/interned.ts';
+import { jsonBytesOf } from './interned.ts';
 
 /** Strings whose encoding is remembered (a decision's keys and labels); past the limit, the rest are encoded each time. */
 const CACHE_LIMIT = 10_000;
@@ -31,8 +32,17 @@ export class ByteSink {
   private start = 0;
   pos = 0;
 
-  constructor(private readonly size = 64 * 1024) {
-    this.buf = Buffer.allocUnsafeSlow(size);
+  /** `initial`: a buffer to write into first (a recycled one), or the size of one to make. */
+  constructor(initial: ArrayBuffer | number = 64 * 1024) {
+    this.buf = typeof initial === 'number' ? Buffer.allocUnsafeSlow(initial) : Buffer.from(initial);
+    this.size = this.buf.length;
+  }
+
+  private readonly size: number;
+
+  /** Everything written that has not been taken, in one piece (a sink that is never taken from holds all it was given). */
+  get unread(): Buffer {
+    return this.buf.subarray(this.start, this.pos);
   }
 
   get pending(): number {
@@ -51,7 +61,8 @@ export class ByteSink {
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const carried = this.buf.subarray(this.start, this.pos);
-    const next = Buffer.allocUnsafeSlow(Math.max(this.size, carried.length + n));
+    // Doubling what is carried: a sink never taken from grows in few steps.
+    const next = Buffer.allocUnsafeSlow(Math.max(this.size, 2 * carried.length + n));
     carried.copy(next, 0);
     this.buf = next;
     this.start = 0;

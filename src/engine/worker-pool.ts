@@ -60,11 +60,44 @@ const TSX_API = typeof import.meta.resolve === 'function'
   ? import.meta.resolve('tsx/esm/api')
   : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 
+/**
+ * The main thread also reads the input and writes every answer: it counts as this many chunks
+ * busier than it is, so the workers get more (measured best of 0–4 on 300k client profiles).
+ */
+const MAIN_THREAD_HANDICAP = 2;
+const load = (slot: Slot): number => slot.busy + (slot.local ? MAIN_THREAD_HANDICAP : 0);
+
 interface Slot {
-  /** A worker thread, or the main thread's own answerer. */
+  /** A worker thread, or the main thread's own answerer and its queue. */
   worker?: Worker;
   local?: ChunkAnswerer;
+  queue?: LocalQueue;
   busy: number;
+}
+
+/**
+ * The main thread's chunks, one per turn of the event loop: between two of them it hears from the
+ * workers and hands them more. (Several run back to back would leave the workers idle meanwhile.)
+ */
+class LocalQueue {
+  private readonly chunks: Chunk[] = [];
+  private running = false;
+
+  constructor(private readonly answerer: ChunkAnswerer, private readonly settle: (m: ChunkAnswer | { id: number; crashed: string }) => void) {}
+
+  push(chunk: Chunk): void {
+    this.chunks.push(chunk);
+    if (!this.running) this.next();
+  }
+
+  private next(): void {
+    const chunk = this.chunks.shift();
+    this.running = chunk !== undefined;
+    if (chunk === undefined) return;
+    setImmediate(() => {
+      this.answerer.answer(chunk).then((a) => this.settle(a), (err: unknown) => this.settle({ id: chunk.id, crashed: String(err) })).finally(() => this.next());
+    });
+  }
 }
 
 export class WorkerPool {
@@ -119,19 +152,19 @@ export class WorkerPool {
    * slot, so it takes a chunk only when it is strictly less busy than every worker.
    */
   joinMainThread(answerer: ChunkAnswerer): void {
-    if (!this.slots.some((s) => s.local)) this.slots.push({ local: answerer, busy: 0 });
+    if (!this.slots.some((s) => s.local)) this.slots.push({ local: answerer, queue: new LocalQueue(answerer, (m) => this.settle(m)), busy: 0 });
   }
 
   run(spec: ChunkSpec): Promise<ChunkAnswer> {
     if (this.failure) return Promise.reject(this.failure);
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const slot = this.slots.reduce((a, b) => (load(b) < load(a) ? b : a));
     const chunk: Chunk = { ...spec, id: this.nextId++ };
     slot.busy++;
     return new Promise((resolve, reject) => {
       this.pending.set(chunk.id, { slot, resolve, reject });
       if (slot.worker) slot.worker.postMessage(chunk, chunk.kind === 'lines' && chunk.data.buffer instanceof ArrayBuffer ? [chunk.data.buffer] : []);
       // On a later turn, so that whoever hands out chunks can hand out the rest first.
-      else setImmediate(() => slot.local!.answer(chunk).then((a) => this.settle(a), (err: unknown) => this.settle({ id: chunk.id, crashed: String(err) })));
+      else slot.queue!.push(chunk);
     });
   }
 

@@ -12,7 +12,8 @@ import { jsonBytesOf } from './interned.ts';
 const CACHE_LIMIT = 10_000;
 /** A string → its JSON, encoded. Keyed by the string itself, whose hash V8 keeps: no JSON is made to look it up. */
 const strings = new Map<string, Buffer>();
-/** A key → `,"key":` encoded (written from the second byte for an object's first key). */
+/** A key → `"key":` and `,"key":` encoded (an object's first key, and the others). */
+const firstKeys = new Map<string, Buffer>();
 const keys = new Map<string, Buffer>();
 
 function encoded(map: Map<string, Buffer>, s: string, json: (s: string) => string): Buffer {
@@ -24,6 +25,7 @@ function encoded(map: Map<string, Buffer>, s: string, json: (s: string) => strin
   return b;
 }
 const stringJson = (s: string): string => JSON.stringify(s);
+const firstKeyJson = (k: string): string => `${JSON.stringify(k)}:`;
 const keyJson = (k: string): string => `,${JSON.stringify(k)}:`;
 
 /** Where answers are written: one buffer filled and handed out in pieces, a new one once it is full. */
@@ -78,17 +80,22 @@ export class ByteSink {
     this.pos = p;
   }
 
-  /** Bytes from `from` on. */
-  bytes(b: Uint8Array, from = 0): void {
-    const n = b.length - from;
+  /** One byte (an ASCII character's code). */
+  byte(c: number): void {
+    if (this.pos >= this.buf.length) this.room(1);
+    this.buf[this.pos++] = c;
+  }
+
+  bytes(b: Uint8Array): void {
+    const n = b.length;
     this.room(n);
     if (n < 16) {
       const buf = this.buf;
       let p = this.pos;
-      for (let i = from; i < b.length; i++) buf[p++] = b[i]!;
+      for (let i = 0; i < n; i++) buf[p++] = b[i]!;
       this.pos = p;
     } else {
-      this.buf.set(from === 0 ? b : b.subarray(from), this.pos);
+      this.buf.set(b, this.pos);
       this.pos += n;
     }
   }
@@ -181,25 +188,25 @@ function skipped(v: unknown): boolean {
 }
 
 function writeObject(sink: ByteSink, o: Record<string, unknown>): void {
-  sink.ascii('{');
+  sink.byte(0x7b);
   let first = true;
   for (const key of Object.keys(o)) {
     const v = o[key];
     if (skipped(v)) continue;
-    sink.bytes(encoded(keys, key, keyJson), first ? 1 : 0);
+    sink.bytes(first ? encoded(firstKeys, key, firstKeyJson) : encoded(keys, key, keyJson));
     first = false;
     writeJson(sink, v);
   }
-  sink.ascii('}');
+  sink.byte(0x7d);
 }
 
 function writeArray(sink: ByteSink, a: readonly unknown[]): void {
-  sink.ascii('[');
+  sink.byte(0x5b);
   for (let i = 0; i < a.length; i++) {
-    if (i > 0) sink.ascii(',');
+    if (i > 0) sink.byte(0x2c);
     const v = a[i];
     if (skipped(v)) sink.bytes(NULL);
     else writeJson(sink, v);
   }
-  sink.ascii(']');
+  sink.byte(0x5d);
 }

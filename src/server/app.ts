@@ -108,12 +108,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  // Every route but the probes' (routes/health.ts: `rateLimit: false`).
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: (request) => tokenKey(request.headers.authorization) ?? `ip:${request.ip}`,
-    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(pathOf(request.url)),
     errorResponseBuilder: (_request, context) => new ZhiduError('RATE_LIMITED', `More than ${context.max} requests a minute for this token; retry in ${context.after}.`),
   });
   installAuth(app, auth);

@@ -1,4 +1,4 @@
-// Liveness, readiness and metrics: no token needed (probes and scrapers).
+// Liveness, readiness and metrics: no token needed and no rate limit (probes and scrapers).
 import type { FastifyInstance } from 'fastify';
 import { ZhiduError } from '../../errors.ts';
 import type { ServerContext } from '../context.ts';
@@ -6,12 +6,12 @@ import { errorResponse } from '../schemas.ts';
 
 export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/healthz', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: false },
     schema: { tags: ['health'], summary: 'Liveness', response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: false },
     schema: {
       tags: ['health'], summary: 'Readiness: the store answers and the policy in force is compiled',
       response: {
@@ -35,7 +35,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   });
 
   app.get('/metrics', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: false },
     schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)' },
   }, async (_request, reply) => {
     const text = await ctx.metrics.registry.metrics();

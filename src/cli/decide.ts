@@ -105,9 +105,10 @@ export async function runDecide(decision: string, options: DecideCliOptions, io:
   if (options.batch && !options.out) throw new UsageError('--batch needs --out FILE');
   const at = parseAt(options.at);
   const source = readPolicySource(options);
-  // Batch workers start at once, compiling while the main thread checks the policy.
+  // Batch workers start at once, compiling while the main thread checks the policy; they take
+  // chunks once ready, and the main thread decides from the first row (worker-pool.ts).
   const workers = options.batch ? workerCount(options, statSync(options.batch).size) : 0;
-  const pool = workers > 0 ? WorkerPool.start({
+  const pool = workers > 0 ? WorkerPool.launch({
     texts: source.texts,
     ...(source.override ? { override: source.override } : {}),
     decision: definition.name,
@@ -115,10 +116,10 @@ export async function runDecide(decision: string, options: DecideCliOptions, io:
     explain: Boolean(options.explain),
     ...(at ? { at: at.toISOString() } : {}),
   }, workers) : undefined;
-  pool?.catch(() => undefined);
+  pool?.ready.catch(() => undefined);
   const loaded = loadPolicy(options, source, io);
   if (!loaded) {
-    await pool?.then((p) => p.close(), () => undefined);
+    await pool?.close();
     return EXIT.NO;
   }
   if (options.batch) return runBatch({ ...options, batch: options.batch, out: options.out! }, definition.name, definition.inputSchema, loaded, pool, at, io);
@@ -223,7 +224,7 @@ async function runBatch(
   decision: string,
   schemaId: string,
   loaded: LoadedPolicy,
-  pool: Promise<WorkerPool> | undefined,
+  pool: WorkerPool | undefined,
   at: Date | undefined,
   io: CliIo,
 ): Promise<number> {
@@ -240,9 +241,10 @@ async function runBatch(
   let shown = 0;
   let lastShown = 0;
   const MAX_REPORTED = 20;
-  const workers = await pool?.catch((err: unknown) => {
-    io.stderr.write(`batch workers did not start (${err instanceof Error ? err.message : String(err)}); deciding on the main thread\n`);
-    return undefined;
+  // The main thread decides from the first row; workers join as they become ready.
+  const workers = pool;
+  workers?.ready.catch((err: unknown) => {
+    io.stderr.write(`${bar ? '\n' : ''}batch workers did not start (${err instanceof Error ? err.message : String(err)}); the main thread decides without them\n`);
   });
   const answered = workers ? answeredInWorkers(run, workers) : answeredInProcess(run);
   for await (const a of answered) {

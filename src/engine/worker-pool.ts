@@ -107,34 +107,64 @@ export class WorkerPool {
   private failure: Error | undefined;
   private closed = false;
 
-  private constructor(private readonly slots: Slot[]) {
-    for (const slot of slots) {
-      if (!slot.worker) continue;
-      slot.worker.on('message', (m: ChunkAnswer | { id: number; crashed: string }) => this.settle(m));
-      slot.worker.on('error', (err: Error) => this.fail(err));
-      slot.worker.on('exit', (code) => { if (!this.closed) this.fail(new Error(`a batch worker exited (code ${code})`)); });
-    }
-  }
+  /** Settles once every worker has compiled the policy; rejects with the first that could not (it is left out). */
+  readonly ready: Promise<void>;
+  private readonly slots: Slot[] = [];
+  private readonly starting: Worker[];
 
-  /** Start `size` workers and wait until every one has compiled the policy. */
-  static async start(setup: WorkerSetup, size = defaultWorkers()): Promise<WorkerPool> {
+  private constructor(setup: WorkerSetup, size: number) {
     // The sources are TypeScript: each worker registers tsx first, as bin/zhidu.js does.
     const bootstrap = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_MODULE)}); })`;
-    const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(bootstrap, { eval: true, workerData: setup }));
-    const ready = (worker: Worker) => new Promise<void>((resolve, reject) => {
+    this.starting = Array.from({ length: Math.max(1, size) }, () => new Worker(bootstrap, { eval: true, workerData: setup }));
+    const started = this.starting.map((worker) => new Promise<void>((resolve, reject) => {
       const exited = (code: number) => reject(new Error(`a batch worker exited (code ${code}) before it was ready`));
       worker.once('message', () => {
         worker.off('error', reject).off('exit', exited);
+        this.admit(worker);
         resolve();
       }).once('error', reject).once('exit', exited);
-    });
+    }).catch(async (err: unknown) => {
+      await worker.terminate();
+      // Closed before it was ready (a batch done before the worker): nothing failed.
+      if (!this.closed) throw err;
+    }));
+    this.ready = Promise.all(started).then(() => undefined);
+  }
+
+  /** A worker that has compiled the policy takes chunks from now on. */
+  private admit(worker: Worker): void {
+    if (this.closed) return;
+    worker.on('message', (m: ChunkAnswer | { id: number; crashed: string }) => this.settle(m));
+    worker.on('error', (err: Error) => this.fail(err));
+    worker.on('exit', (code) => { if (!this.closed) this.fail(new Error(`a batch worker exited (code ${code})`)); });
+    // Before the main thread's slot, if it has joined: on a tie the first slot takes the chunk.
+    const local = this.slots.findIndex((s) => s.local);
+    this.slots.splice(local < 0 ? this.slots.length : local, 0, { worker, busy: 0 });
+  }
+
+  /**
+   * Starts `size` workers and returns at once: each takes chunks once it has compiled the policy
+   * (a second or so), and the main thread, once it joins, decides meanwhile.
+   */
+  static launch(setup: WorkerSetup, size = defaultWorkers()): WorkerPool {
+    return new WorkerPool(setup, size);
+  }
+
+  /** Starts `size` workers and waits until every one has compiled the policy. */
+  static async start(setup: WorkerSetup, size = defaultWorkers()): Promise<WorkerPool> {
+    const pool = new WorkerPool(setup, size);
     try {
-      await Promise.all(workers.map(ready));
+      await pool.ready;
     } catch (err) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await pool.close();
       throw err;
     }
-    return new WorkerPool(workers.map((worker): Slot => ({ worker, busy: 0 })));
+    return pool;
+  }
+
+  /** Threads that will decide once every worker is ready (the main thread counted once it joins). */
+  get planned(): number {
+    return this.starting.length + (this.slots.some((s) => s.local) ? 1 : 0);
   }
 
   /** Worker threads (the main thread, when it decides too, is not counted). */
@@ -157,6 +187,7 @@ export class WorkerPool {
 
   run(spec: ChunkSpec): Promise<ChunkAnswer> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.slots.length === 0) return Promise.reject(new Error('no thread decides: no worker is ready and the main thread has not joined'));
     const slot = this.slots.reduce((a, b) => (load(b) < load(a) ? b : a));
     const chunk: Chunk = { ...spec, id: this.nextId++ };
     slot.busy++;
@@ -179,7 +210,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker?.terminate()));
+    await Promise.all(this.starting.map((w) => w.terminate()));
   }
 
   private settle(m: ChunkAnswer | { id: number; crashed: string }): void {
@@ -205,7 +236,7 @@ export class WorkerPool {
 export async function* answersInOrder<T extends ChunkSpec>(
   pool: WorkerPool,
   chunks: AsyncIterable<T> | Iterable<T>,
-  inFlight = 3 * pool.threads,
+  inFlight = 3 * pool.planned,
 ): AsyncGenerator<{ chunk: T; answer: ChunkAnswer }> {
   const queue: { chunk: T; answer: Promise<ChunkAnswer> }[] = [];
   // A rejected answer waiting its turn must not count as unhandled meanwhile.

@@ -54,6 +54,15 @@ async function inWorkers(path: string, blockBytes: number, on: WorkerPool = pool
   return out;
 }
 
+/** The main thread's answerer, counting the chunks it takes. */
+function countingAnswerer(): { local: ChunkAnswerer; taken: () => number } {
+  const local = new ChunkAnswerer(policy, { decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() });
+  let taken = 0;
+  const answer = local.answer.bind(local);
+  local.answer = (chunk) => { taken++; return answer(chunk); };
+  return { local, taken: () => taken };
+}
+
 const rows = Array.from({ length: 400 }, (_, i) => `${(i * 7919) % 7_000_000},${(i % 13) / 2}`);
 const CASES: Record<string, string> = {
   'plain.csv': ['assets,turnover', ...rows].join('\n') + '\n',
@@ -74,16 +83,13 @@ describe('batches on worker threads', () => {
   it('the main thread takes its share of the chunks beside a worker, and the answers stay the same and in order', async () => {
     const path = file('shared.csv', CASES['ragged.csv']!);
     const expected = await inProcess(path);
-    const local = new ChunkAnswerer(policy, { decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() });
-    let taken = 0;
-    const answer = local.answer.bind(local);
-    local.answer = (chunk) => { taken++; return answer(chunk); };
+    const { local, taken } = countingAnswerer();
     const shared = await WorkerPool.start({ texts, decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() }, 1);
     try {
       shared.joinMainThread(local);
       expect([shared.size, shared.threads]).toEqual([1, 2]);
       expect(await inWorkers(path, 64, shared)).toBe(expected);
-      expect(taken).toBeGreaterThan(0);
+      expect(taken()).toBeGreaterThan(0);
     } finally {
       await shared.close();
     }
@@ -92,24 +98,21 @@ describe('batches on worker threads', () => {
   it('launched, the main thread decides at once and a worker joins once it is ready, answers the same and in order', async () => {
     const path = file('launched.csv', CASES['plain.csv']!);
     const expected = await inProcess(path);
-    const local = new ChunkAnswerer(policy, { decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() });
-    let taken = 0;
-    const answer = local.answer.bind(local);
-    local.answer = (chunk) => { taken++; return answer(chunk); };
+    const { local, taken } = countingAnswerer();
     const launched = WorkerPool.launch({ texts, decision: 'classification', inputSchema: SCHEMA, explain: false, at: FROZEN_NOW.toISOString() }, 1);
     try {
       launched.joinMainThread(local);
       // No worker has compiled the policy yet: the main thread answers alone.
       expect([launched.size, launched.planned]).toEqual([0, 2]);
       expect(await inWorkers(path, 64, launched)).toBe(expected);
-      const alone = taken;
+      const alone = taken();
       expect(alone).toBeGreaterThan(0);
       await launched.ready;
       expect(launched.size).toBe(1);
       expect(await inWorkers(path, 64, launched)).toBe(expected);
       // The worker took some of the second pass's chunks.
       const chunks = Math.ceil(Buffer.byteLength(CASES['plain.csv']!) / 64);
-      expect(taken - alone).toBeLessThan(chunks);
+      expect(taken() - alone).toBeLessThan(chunks);
     } finally {
       await launched.close();
     }

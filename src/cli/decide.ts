@@ -32,7 +32,7 @@ export interface DecideCliOptions {
   out?: string;
   format?: string;
   progress?: boolean;
-  /** With --batch: worker threads (0 = decide on the main thread); by default one a core for a large batch. Also ZHIDU_WORKERS. */
+  /** With --batch: worker threads beside the main thread, which decides too (0 = the main thread alone); by default one a core but one for a file over 1 MB. Also ZHIDU_WORKERS. */
   workers?: number;
 }
 

@@ -39,8 +39,11 @@ function program(io: CliIo, result: { code: number }): Command {
     .option('--out <file>', 'with --batch: where the NDJSON answers go')
     .addOption(new Option('--format <format>', 'with --batch: input format (default: by extension)').choices(['csv', 'ndjson']))
     .option('--no-progress', 'with --batch: no progress bar even on a terminal')
+    .option('--workers <n>', 'with --batch: worker threads beside the main thread (default: one a core but one, for a file over 1 MB; 0: the main thread alone; also ZHIDU_WORKERS)')
     .action(async (decision: string, opts) => {
-      result.code = await runDecide(decision, { ...opts, progress: opts.progress === false ? false : undefined }, io);
+      if (opts.workers !== undefined && !/^\d+$/.test(opts.workers)) throw new UsageError(`--workers must be a whole number ≥ 0, not "${opts.workers}"`);
+      const workers = opts.workers === undefined ? {} : { workers: Number(opts.workers) };
+      result.code = await runDecide(decision, { ...opts, ...workers, progress: opts.progress === false ? false : undefined }, io);
     });
 
   cmd.command('recalibrate')

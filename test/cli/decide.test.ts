@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,7 +40,22 @@ describe('zhidu decide', () => {
     expect((await zhidu('decide', 'horoscope', '--input', '{}')).code).toBe(2);
     expect((await zhidu('decide', 'classification')).code).toBe(2);
     expect((await zhidu('decide', 'classification', '--batch', 'x.csv')).code).toBe(2);
+    const workers = await zhidu('decide', 'classification', '--batch', 'x.csv', '--out', 'y.ndjson', '--workers', 'two');
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain('--workers must be a whole number ≥ 0, not "two"');
   });
+
+  it('--workers sets the worker threads beside the main thread (here: none, on a file big enough for them)', async () => {
+    const dir = tmp();
+    const rows = Array.from({ length: 120_000 }, (_, i) => `${(i * 7919) % 7_000_000},${(i % 13) / 2}`);
+    writeFileSync(join(dir, 'big.csv'), ['assets,turnover', ...rows].join('\n') + '\n');
+    // Over the 1 MB from which a batch starts workers by default.
+    expect(statSync(join(dir, 'big.csv')).size).toBeGreaterThan(1024 * 1024);
+    const r = await zhidu('decide', 'classification', '--batch', join(dir, 'big.csv'), '--out', join(dir, 'out.ndjson'), '--rules', RULES_DIR, '--workers', '0');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('120000 decided, 0 bad rows');
+    expect(r.stderr).not.toContain('worker thread');
+  }, 60_000);
 
   it('streams a CSV batch in order, typing cells by the input schema, reporting bad rows by line', async () => {
     const dir = tmp();

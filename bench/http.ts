@@ -148,6 +148,17 @@ async function main(): Promise<void> {
       const growth = b.rss['100k'] === undefined ? '–' : `${(100 * b.rss.end! / b.rss['100k']).toFixed(0)} %`;
       console.log(`| ${name} | ${b.lines.toLocaleString()} | ${fmt(b.answered / b.seconds)} | ${mib(b.rss.before)} | ${mib(b.rss['100k'])} | ${mib(b.rss.end)} | ${growth} |`);
     }
+
+    const check = (ok: boolean, text: string) => console.log(`${ok ? 'met    ' : 'NOT MET'}  ${text}`);
+    const share = decideResult.requests.average / bareResult.requests.average;
+    const perSecond = unrecorded.answered / unrecorded.seconds;
+    console.log('\nTargets (issue 7), from the figures above:');
+    check(share >= 0.7, `HTTP single decisions ≥ 70% of a bare fastify route's requests/s: ${(100 * share).toFixed(0)} % (p99 ${decideResult.latency.p99} ms)`);
+    check(perSecond >= 200_000, `NDJSON batch ≥ 200,000 decisions/s with recording off: ${fmt(perSecond)}/s (recording on: ${fmt(recorded.answered / recorded.seconds)}/s)`);
+    if (unrecorded.rss['100k'] !== undefined) {
+      const growth = unrecorded.rss.end! / unrecorded.rss['100k'];
+      check(growth <= 1.1, `server RSS at ${unrecorded.lines.toLocaleString()} lines within 10% of RSS at 100k: ${(100 * growth).toFixed(0)} %`);
+    }
   } finally {
     await Promise.all(children.map((c) => new Promise((done) => { c.once('exit', done); c.kill('SIGTERM'); })));
     rmSync(dataDir, { recursive: true, force: true });

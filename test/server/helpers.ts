@@ -16,6 +16,7 @@ import { migrate } from '../../src/store/migrate.ts';
 import { pgliteDb } from '../../src/store/pglite-db.ts';
 import { openStore, Store, type StoreOptions } from '../../src/store/store.ts';
 import { ROOT, RULES_DIR } from '../helpers/policy-sets.ts';
+import { freshDatabaseUrl } from '../store/helpers.ts';
 
 export const TOKEN_NAMES = ['headOffice', 'headOffice2', 'branch0101', 'branch0202', 'system', 'auditor'] as const;
 export type TokenName = (typeof TOKEN_NAMES)[number];
@@ -33,15 +34,12 @@ function fingerprint(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-async function buildTemplate(file: string): Promise<void> {
-  const pg = await PGlite.create();
-  const db = pgliteDb(pg);
-  await migrate(db);
-  const store = new Store(db, { db, now: () => new Date(), validateSet: fullSetValidator, sets: new SetCache(), step: () => undefined });
+/** rules/ published as revision 1 and one token of each kind, on a migrated store. */
+async function seed(store: Store): Promise<Tokens> {
   const first = await store.ensureInitialised(RULES_DIR);
   const make = async (role: 'head-office' | 'branch' | 'system' | 'auditor', name: string, branch?: string): Promise<string> =>
     (await store.tokens.create({ role, name, actor: 'test', ...(branch ? { branch } : {}) })).token;
-  const tokens: Tokens = {
+  return {
     headOffice: first.headOfficeToken!,
     headOffice2: await make('head-office', 'second head office'),
     branch0101: await make('branch', 'branch 0101', '0101'),
@@ -49,6 +47,14 @@ async function buildTemplate(file: string): Promise<void> {
     system: await make('system', 'crm'),
     auditor: await make('auditor', 'auditor'),
   };
+}
+
+async function buildTemplate(file: string): Promise<void> {
+  const pg = await PGlite.create();
+  const db = pgliteDb(pg);
+  await migrate(db);
+  const store = new Store(db, { db, now: () => new Date(), validateSet: fullSetValidator, sets: new SetCache(), step: () => undefined });
+  const tokens = await seed(store);
   const dump = await pg.dumpDataDir('none');
   await pg.close();
   const tmp = `${file}.${process.pid}`;
@@ -101,9 +107,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function openTestServer(options: { config?: Partial<ServerConfig>; logger?: Logger; now?: () => Date; store?: Partial<StoreOptions> } = {}): Promise<TestServer> {
+/**
+ * The store the server suite runs on: embedded (PGlite) by default; PostgreSQL in the
+ * `server-postgres` project (vitest.config.ts), which runs this suite again on a real server.
+ */
+export const TEST_ENGINE = process.env.ZHIDU_TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite';
+
+async function openSeededStore(options: Partial<StoreOptions> | undefined): Promise<{ store: Store; tokens: Tokens }> {
+  if (TEST_ENGINE === 'postgres') {
+    // A database cloned from the migrated template of the store suite's PostgreSQL, seeded here.
+    const store = await openStore({ databaseUrl: await freshDatabaseUrl(), ...options });
+    return { store, tokens: await seed(store) };
+  }
   const { blob, tokens } = await serverTemplate();
-  const store = await openStore({ loadDataDir: blob, ...options.store });
+  return { store: await openStore({ loadDataDir: blob, ...options }), tokens };
+}
+
+export async function openTestServer(options: { config?: Partial<ServerConfig>; logger?: Logger; now?: () => Date; store?: Partial<StoreOptions> } = {}): Promise<TestServer> {
+  const { store, tokens } = await openSeededStore(options.store);
   const config = resolveConfig({ env: {}, overrides: { logLevel: 'silent', validateResponses: true, ...options.config } });
   const app = await buildApp({ store, config, ...(options.logger ? { logger: options.logger } : {}), ...(options.now ? { now: options.now } : {}) });
   return {

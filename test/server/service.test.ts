@@ -1,6 +1,7 @@
 // The service around the routes, through inject(): fastify's own errors in the documented
 // shape, authentication, limits (body size, rate, time), health, readiness, metrics, the
-// OpenAPI document and the docs page, and the policy cache swapping on a store change.
+// OpenAPI document and the docs page, and the policy cache swapping on a store change. The suite
+// runs on the embedded store and again on PostgreSQL (vitest.config.ts, project server-postgres).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { PolicyCache } from '../../src/server/policy-cache.ts';
 import { ROOT } from '../helpers/policy-sets.ts';
-import { openTestServer, rulesText, type TestServer } from './helpers.ts';
+import { openTestServer, rulesText, TEST_ENGINE, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 let limited: FastifyInstance;
@@ -108,6 +109,12 @@ describe('limits', () => {
     } finally {
       ping.mockRestore();
     }
+  });
+});
+
+describe('the store under the server', () => {
+  it(`is the engine this project runs the suite on (${TEST_ENGINE})`, () => {
+    expect(s.store.engine).toBe(TEST_ENGINE);
   });
 });
 

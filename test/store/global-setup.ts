@@ -40,6 +40,8 @@ async function storeTestsQueued(project: TestProject): Promise<boolean> {
   // (internal) filenamePattern. Without filters every file runs, store tests included.
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
   const { testFiles } = await project.globTestFiles(filters);
+  // The server-postgres project runs the server suite on PostgreSQL: any of its files needs it.
+  if (project.name === 'server-postgres') return testFiles.length > 0;
   return testFiles.some((f) => STORE_TESTS.test(f.replace(/\\/g, '/')));
 }
 

@@ -147,9 +147,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('preClose', async () => { closing = true; });
 
-  await cache.start();
+  await Promise.all([cache.start(), auth.start()]);
   app.addHook('onClose', async () => {
     cache.stop();
+    auth.stop();
     // Answers already given were recorded first; this waits for any record still being written.
     await store.decisions.flush();
   });

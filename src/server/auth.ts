@@ -2,7 +2,9 @@
 // `public`, or the roles allowed. A branch token is bound to one branch code: wherever a route
 // acts for a branch, `actFor` lets it act only for its own. Tokens are looked up in the store
 // (stored hashed) and remembered briefly, so the hot path does not query the store each time:
-// a remembered token is answered in the same turn, without a Promise or a second hash.
+// a remembered token is answered in the same turn, without a Promise or a second hash. A
+// revocation anywhere on the store (another server process included) makes every server forget
+// what it remembers as soon as the store's change notification arrives.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ZhiduError } from '../errors.ts';
@@ -48,8 +50,23 @@ export function tokenKey(header: string | undefined): string | undefined {
 export class Authenticator {
   private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
   private readonly failures = new Map<string, { count: number; until: number }>();
+  /** Counts forget()s: a lookup that began before one does not remember what it found. */
+  private generation = 0;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly store: Store, private readonly ttlMs: number) {}
+
+  /** Listens for revocations (and reconnections, after which anything may have changed). */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.store.onChange((change) => {
+      if (change.type === 'token' || change.type === 'resync') this.forget();
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
 
   /** The caller; in the same turn when the token is remembered, else a Promise. */
   authenticate(header: string | undefined, address = ''): Principal | Promise<Principal> {
@@ -66,10 +83,12 @@ export class Authenticator {
   }
 
   private async lookUp(token: string, key: string, address: string, now: number): Promise<Principal> {
+    const generation = this.generation;
     const principal = await this.store.tokens.authenticate(token);
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    // Unknown tokens are not remembered: a token created elsewhere works at once.
-    if (principal) this.cache.set(key, { principal, until: now + this.ttlMs });
+    // Unknown tokens are not remembered: a token created elsewhere works at once. Nor is one
+    // read before a revocation that was heard of meanwhile.
+    if (principal && generation === this.generation) this.cache.set(key, { principal, until: now + this.ttlMs });
     if (!principal) {
       this.countFailure(address, now);
       throw new ZhiduError('UNAUTHENTICATED', 'The token is unknown or has been revoked.');
@@ -85,8 +104,9 @@ export class Authenticator {
     } else f.count++;
   }
 
-  /** After a revocation here: forget every remembered token (cheap, and revocations are rare). */
+  /** After a revocation: forget every remembered token (cheap, and revocations are rare). */
   forget(): void {
+    this.generation++;
     this.cache.clear();
   }
 }

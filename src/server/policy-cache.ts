@@ -68,7 +68,10 @@ export class PolicyCache {
 
   /** Listens for changes first (so none is missed), then loads. */
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.onChange(() => { void this.refresh().catch(() => undefined); });
+    this.unsubscribe = await this.store.onChange((change) => {
+      // Token revocations are the authenticator's (auth.ts); anything else may change the timeline.
+      if (change.type !== 'token') void this.refresh().catch(() => undefined);
+    });
     await this.refresh();
     // Compile head office's policy in force now, so the first decision does not wait for it.
     await this.resolve(undefined, this.now()).catch(() => undefined);

@@ -1,4 +1,4 @@
-// Change notification: publishes and approvals NOTIFY inside their transaction, so listeners
+// Change notification: publishes, approvals and token revocations NOTIFY inside their transaction, so listeners
 // hear of a change only once it is committed — in this process and, with PostgreSQL, in every
 // other process on the database. After a lost connection comes back, a `resync` says "reload".
 import type { Db, Sql } from './db.ts';
@@ -8,6 +8,8 @@ export const CHANGE_CHANNEL = 'zhidu_changes';
 export type StoreChange =
   | { type: 'revision'; id: number; effectiveFrom: string }
   | { type: 'override'; id: number; branch: string; effectiveFrom: string }
+  /** A token was revoked: servers forget the tokens they remember. */
+  | { type: 'token'; id: number }
   | { type: 'resync' };
 
 export type ChangeListener = (change: StoreChange) => void;

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { badInput, ZhiduError } from '../errors.ts';
 import { appendAudit } from './audit.ts';
+import { notifyChange } from './changes.ts';
 import type { StoreContext } from './context.ts';
 import { maybeOne, one, writeTransaction, type Sql } from './db.ts';
 import { checkBranchCode } from './proposals.ts';
@@ -100,6 +101,8 @@ export class Tokens {
         return info(existing);
       }
       await appendAudit(tx, { at, actor, action: 'token.revoke', subject: `token:${id}`, summary: { role: row.role, branch: row.branch, name: row.name } });
+      // Every server on this store forgets the tokens it remembers once this commits.
+      await notifyChange(tx, { type: 'token', id });
       return info(row);
     });
   }

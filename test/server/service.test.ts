@@ -112,6 +112,22 @@ describe('limits', () => {
   });
 });
 
+describe('revoked tokens', () => {
+  it('another server on the same store refuses a revoked token as soon as it hears of it, though it remembers tokens for a minute', async () => {
+    const other = await buildApp({ store: s.store, config: resolveConfig({ env: {}, overrides: { logLevel: 'silent', tokenCacheMs: 60_000 } }) });
+    try {
+      const created = (await s.call('headOffice', { method: 'POST', url: '/v1/tokens', payload: { role: 'system', name: 'short-lived' } })).json() as { id: number; token: string };
+      const me = () => other.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${created.token}` } });
+      // The other server has looked the token up and remembers it.
+      expect((await me()).statusCode).toBe(200);
+      expect((await s.call('headOffice', { method: 'POST', url: `/v1/tokens/${created.id}/revoke` })).statusCode).toBe(200);
+      await vi.waitFor(async () => expect((await me()).statusCode).toBe(401), { timeout: 2000, interval: 20 });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('the store under the server', () => {
   it(`is the engine this project runs the suite on (${TEST_ENGINE})`, () => {
     expect(s.store.engine).toBe(TEST_ENGINE);

@@ -1,4 +1,4 @@
-// Change notification: publishes and approvals reach listeners once committed — another
+// Change notification: publishes, approvals and revocations reach listeners once committed — another
 // process's store with PostgreSQL (within a second), the same store with PGlite — and a
 // listener connection that drops comes back and says `resync`.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,21 @@ describe.each(ENGINES)('change notification on %s', (engine) => {
     const { override } = await t.store.proposals.approve({ id: p.id, actor: 'hq' });
     expect(await heard.next((c) => c.type === 'override')).toEqual({ type: 'override', id: override.id, branch: '0101', effectiveFrom: override.effectiveFrom.toISOString() });
     expect(heard.changes.filter((c) => c.type === 'revision')).toHaveLength(1);
+  });
+
+  it('hears a revocation once, and nothing of revoking a token already revoked', async () => {
+    t = await openPublishedStore(engine);
+    listener = t.url ? await openStore(t.options) : t.store;
+    const heard = collector();
+    await listener.onChange((c) => heard.changes.push(c));
+    const { info } = await t.store.tokens.create({ role: 'system', name: 'crm', actor: 'hq' });
+    await t.store.tokens.revoke(info.id, 'hq');
+    expect(await heard.next((c) => c.type === 'token')).toEqual({ type: 'token', id: info.id });
+    await t.store.tokens.revoke(info.id, 'hq');
+    // A publish after it, heard in order: by then a second revocation notice would have come.
+    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq' });
+    await heard.next((c) => c.type === 'revision');
+    expect(heard.changes.filter((c) => c.type === 'token')).toHaveLength(1);
   });
 
 });

@@ -21,7 +21,7 @@ export interface ServerConfig {
   readonly rateLimitPerMinute: number;
   /** Milliseconds before a request that has not answered is cut off (streamed batches excepted). */
   readonly requestTimeoutMs: number;
-  /** How long a looked-up token is trusted before asking the store again (revocation delay elsewhere). */
+  /** How long a looked-up token is trusted before asking the store again (a backstop: revocations are heard of at once, auth.ts). */
   readonly tokenCacheMs: number;
   /** Milliseconds to finish in-flight requests on SIGTERM before closing anyway. */
   readonly shutdownTimeoutMs: number;

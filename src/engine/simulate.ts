@@ -80,6 +80,8 @@ export async function simulate(
   decision: string,
   inputs: readonly unknown[],
   options: DecideOptions = {},
+  /** Aborted when nobody waits for the answer any more (the request was cut off or its client left): deciding stops. */
+  signal?: AbortSignal,
 ): Promise<Simulation> {
   if (inputs.length > MAX_SIMULATION_INPUTS) {
     throw new ZhiduError('PAYLOAD_TOO_LARGE', `At most ${MAX_SIMULATION_INPUTS} inputs per simulation; got ${inputs.length}. Use the batch endpoint for more.`);
@@ -87,7 +89,10 @@ export async function simulate(
   const result: Simulation = { total: inputs.length, changed: 0, matrix: {}, errors: [], samples: [] };
   for (let index = 0; index < inputs.length; index++) {
     // Evaluation settles on microtasks only: yield now and then so timers and other requests run.
-    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
     const input = inputs[index];
     let from: string;
     let to: string;

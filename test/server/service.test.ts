@@ -3,11 +3,13 @@
 // OpenAPI document and the docs page, and the policy cache swapping on a store change. The suite
 // runs on the embedded store and again on PostgreSQL (vitest.config.ts, project server-postgres).
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DECISION_NAMES } from '../../src/policy/kinds.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { createLogger } from '../../src/server/logging.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { PolicyCache } from '../../src/server/policy-cache.ts';
 import { ROOT } from '../helpers/policy-sets.ts';
@@ -97,6 +99,27 @@ describe('limits', () => {
     expect(r.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/^Too many unknown tokens from this address; retry in \d+ s\.$/) } });
     // A real token from elsewhere is unaffected.
     expect((await limited.inject({ method: 'GET', url: '/v1/me', headers: auth(s.tokens.system) })).statusCode).toBe(200);
+  });
+
+  it('a simulation cut off by the timeout answers 503, stops, and logs nothing amiss', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+    const slow = await buildApp({ store: s.store, logger: createLogger('warn', sink), config: resolveConfig({ env: {}, overrides: { logLevel: 'warn', requestTimeoutMs: 30 } }) });
+    try {
+      // 100,000 inputs take far longer than 30 ms to parse and decide twice.
+      const inputs = Array.from({ length: 100_000 }, (_, i) => ({ assets: i * 71, turnover: (i % 13) / 2 }));
+      const r = await slow.inject({
+        method: 'POST', url: '/v1/simulate', headers: auth(s.tokens.headOffice),
+        payload: { decision: 'classification', candidate: { override: 'classification:\n  turnoverThreshold: 2.5\n' }, inputs },
+      });
+      expect(r.statusCode).toBe(503);
+      expect(r.json()).toEqual({ error: { code: 'TIMEOUT', message: 'No answer within 30 ms.' } });
+      // The simulation notices at its next pause (every 256 inputs) and ends without an error line.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(lines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('cuts off a request that takes too long', async () => {

@@ -58,9 +58,13 @@ export async function simulateRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
       }, 404, 413, 422),
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const { decision, candidate, inputs } = request.body;
+    // Once the response is over (answered, cut off by the request timeout, or its client gone),
+    // a simulation still running stops instead of deciding the rest for nobody.
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort(new ZhiduError('TIMEOUT', 'The simulation was stopped: nobody waits for its answer.')));
     if (inputs.length > MAX_SIMULATION_INPUTS) {
       throw new ZhiduError('PAYLOAD_TOO_LARGE', `At most ${MAX_SIMULATION_INPUTS} inputs per simulation; got ${inputs.length}. Use the batch endpoint for more.`);
     }
@@ -100,7 +104,14 @@ export async function simulateRoutes(app: FastifyInstance, ctx: ServerContext): 
       set = applied.effective;
       described = proposal ? { proposalId: proposal.id, branch: proposal.branch } : { override: true };
     }
-    const result = await simulate(current.policy, compilePolicy(set), decision, inputs, { at });
+    let result;
+    try {
+      result = await simulate(current.policy, compilePolicy(set), decision, inputs, { at }, gone.signal);
+    } catch (err) {
+      // Stopped because the response is over: it was answered already (by the timeout), nothing more to say.
+      if (gone.signal.aborted) return undefined;
+      throw err;
+    }
     return {
       ...result,
       current: { revision: current.revision, ...(branch !== undefined ? { branch } : {}), ...(current.override ? { override: current.override } : {}) },

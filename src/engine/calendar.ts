@@ -5,6 +5,7 @@
 // As in 《民法典》第二百零一条、第二百零三条, the starting day is not counted and a period in days,
 // months or years ends at midnight closing its last day; minutes and hours are exact.
 // Pure functions; days are 'YYYY-MM-DD' strings in local time.
+import { ZhiduError } from '../errors.ts';
 import type { CalendarPeriod } from '../policy/model/callbacks.ts';
 import type { CalendarData, Period, PeriodUnit } from '../policy/model/complaint.ts';
 
@@ -38,6 +39,17 @@ export function parseOffset(text: string): number {
 function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
   return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Date.UTC without its two-digit-year rule (it reads years 0–99 as 1900–1999): months and days out
+ * of range carry over as in Date.UTC.
+ */
+function utc(year: number, month: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  d.setUTCHours(hours, minutes, seconds, ms);
+  return d.getTime();
 }
 
 function dayStartUtc(day: string): number {
@@ -129,8 +141,8 @@ export function addMonths(instant: Date, n: number, offsetMinutes: number): Date
   const local = new Date(instant.getTime() + offsetMinutes * MINUTE_MS);
   const year = local.getUTCFullYear();
   const month = local.getUTCMonth() + n;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const target = Date.UTC(year, month, Math.min(local.getUTCDate(), lastDay),
+  const lastDay = new Date(utc(year, month + 1, 0)).getUTCDate();
+  const target = utc(year, month, Math.min(local.getUTCDate(), lastDay),
     local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds(), local.getUTCMilliseconds());
   return new Date(target - offsetMinutes * MINUTE_MS);
 }
@@ -168,7 +180,7 @@ export function endOfPeriod(instant: Date, every: CalendarPeriod, offsetMinutes:
   const local = new Date(instant.getTime() + offsetMinutes * MINUTE_MS);
   const months = PERIOD_MONTHS[every];
   const first = Math.floor(local.getUTCMonth() / months) * months;
-  return new Date(Date.UTC(local.getUTCFullYear(), first + months, 1) - offsetMinutes * MINUTE_MS - 1);
+  return new Date(utc(local.getUTCFullYear(), first + months, 1) - offsetMinutes * MINUTE_MS - 1);
 }
 
 /** An ISO date is local midnight of that day; an ISO date-time carries its own offset. */
@@ -177,7 +189,15 @@ export function parseInstant(text: string, offsetMinutes: number): Date {
   return new Date(text);
 }
 
-/** ISO 8601 in local time with its offset, to the second: 2026-07-01T23:59:59+08:00. */
+/**
+ * ISO 8601 in local time with its offset, to the second: 2026-07-01T23:59:59+08:00. A date the
+ * input pushes past year 9999 (or before year 0) has no such form: the input is refused.
+ */
 export function formatInstant(instant: Date, offsetMinutes: number): string {
-  return new Date(instant.getTime() + offsetMinutes * MINUTE_MS).toISOString().slice(0, 19) + formatOffset(offsetMinutes);
+  const local = new Date(instant.getTime() + offsetMinutes * MINUTE_MS);
+  const year = local.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) {
+    throw new ZhiduError('BAD_INPUT', `A date this decision works out falls in the year ${year}, outside 0000–9999: check the input's dates.`, [{ field: '', message: `gives a date in the year ${year}` }]);
+  }
+  return local.toISOString().slice(0, 19) + formatOffset(offsetMinutes);
 }

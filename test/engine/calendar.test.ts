@@ -114,8 +114,17 @@ describe('adding periods', () => {
     ['2026-06-10T09:30:00+08:00', 1, '2026-07-10T09:30:00+08:00'],
     ['2026-11-15T00:00:00+08:00', 3, '2027-02-15T00:00:00+08:00'],
     ['2028-02-29T12:00:00+08:00', 12, '2029-02-28T12:00:00+08:00'],
+    // Years 0–99 stay themselves (Date.UTC would read them as 1900–1999).
+    ['0050-01-31T09:00:00+08:00', 1, '0050-02-28T09:00:00+08:00'],
+    ['0001-11-15T00:00:00+08:00', 3, '0002-02-15T00:00:00+08:00'],
   ])('%s + %d months = %s (clamped to the month’s last day)', (start, n, end) => {
     expect(f(addMonths(t(start), n, CN))).toBe(end);
+  });
+
+  it('ends a period of the years 0–99 in that year, and refuses to write a date past 9999', () => {
+    expect(f(endOfPeriod(t('0001-02-10T09:00:00+08:00'), 'quarter', CN))).toBe('0001-03-31T23:59:59+08:00');
+    expect(() => f(endOfPeriod(t('9999-11-10T09:00:00+08:00'), 'year', CN))).not.toThrow();
+    expect(() => f(addMonths(t('9999-12-31T09:00:00+08:00'), 1, CN))).toThrow(expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringMatching(/year 10000, outside 0000–9999/) }));
   });
 
   it('adds calendar days, hours and minutes exactly, across midnight and month ends', () => {

@@ -92,6 +92,12 @@ describe('risk-level', () => {
     expect((await decide(csrc.policy, { answers: top, lowestCategory: true })).output).toMatchObject({ level: 'C1', label: '保守型', lowestCategoryApplied: true });
   });
 
+  it('refuses an assessment date whose validity would end after 9999-12-31', async () => {
+    await expect(decide(policy, { answers: lowest, assessedAt: '9999-12-31' })).rejects.toMatchObject({
+      code: 'BAD_INPUT', details: [{ field: '/assessedAt', message: 'is too late: the assessment would hold until after 9999-12-31' }],
+    });
+  });
+
   it('says until when an assessment is valid only when its date is given', async () => {
     expect((await decide(policy, { answers: lowest })).output).not.toHaveProperty('validUntil');
     expect((await decide(policy, { answers: lowest, assessedAt: '2025-08-31' })).output).toMatchObject({ assessedAt: '2025-08-31', validUntil: '2027-08-31' });
@@ -119,7 +125,7 @@ describe('risk-level', () => {
     };
     const days: string[] = [];
     for (let t = Date.UTC(1896, 0, 1); t < Date.UTC(2105, 0, 1); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
-    days.push('0001-01-31', '0001-03-31', '9999-01-31', '9999-06-30');
+    days.push('0000-01-31', '0000-02-29', '0001-01-31', '0001-03-31', '0050-01-31', '9999-01-31', '9999-06-30');
     let differ = 0;
     for (const day of days) for (const months of [0, 1, 6, 11, 12, 13, 24, 36]) if (addMonths(day, months) !== viaDate(day, months)) differ++;
     expect(differ).toBe(0);

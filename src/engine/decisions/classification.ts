@@ -6,11 +6,17 @@ import { childPointer } from '../../policy/pointer.ts';
 import { labelled, type DecisionDefinition } from '../decision.ts';
 import { RuleRunner, type RuleSpec } from '../rules.ts';
 
-/** turnover as given, or tradingVolume / averageAssets (0 when averageAssets is 0). */
+/**
+ * turnover as given, or tradingVolume / averageAssets (0 when averageAssets is 0). A quotient too
+ * large for a number (a tiny averageAssets) is refused: JSON would carry it as null.
+ */
 export function turnoverOf(input: Record<string, unknown>): number {
   if (typeof input.turnover === 'number') return input.turnover;
   if (typeof input.tradingVolume === 'number' && typeof input.averageAssets === 'number') {
-    return input.averageAssets === 0 ? 0 : input.tradingVolume / input.averageAssets;
+    if (input.averageAssets === 0) return 0;
+    const turnover = input.tradingVolume / input.averageAssets;
+    if (!Number.isFinite(turnover)) throw badInput('/averageAssets', 'is too small for tradingVolume: the turnover they give is not a finite number');
+    return turnover;
   }
   throw badInput('/turnover', 'is required (or give both tradingVolume and averageAssets to derive it)');
 }

@@ -71,9 +71,12 @@ export function addMonths(date: string, months: number): string {
   const month = m - Math.floor(m / 12) * 12;
   // Outside four-digit years, Date's own calendar arithmetic and formatting decide.
   if (!(year >= 1 && year <= 9999) || !Number.isInteger(year + d)) {
-    const first = new Date(Date.UTC(y, m, 1));
-    const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-    first.setUTCDate(Math.min(d, lastDay));
+    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+    const first = new Date(0);
+    first.setUTCFullYear(y, m, 1);
+    const last = new Date(0);
+    last.setUTCFullYear(first.getUTCFullYear(), first.getUTCMonth() + 1, 0);
+    first.setUTCDate(Math.min(d, last.getUTCDate()));
     return first.toISOString().slice(0, 10);
   }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
@@ -88,10 +91,17 @@ export function dateAt(at: Date, utcOffset: string): string {
   return new Date(at.getTime() + sign * (h * 60 + m) * 60_000).toISOString().slice(0, 10);
 }
 
-/** The date from which an assessment made on `assessedAt` no longer holds. */
-export function validUntil(doc: RiskQuestionnaireDoc, assessedAt: string): string {
-  return addMonths(assessedAt, doc.validity.months);
+/**
+ * The date from which an assessment made on `assessedAt` (the input field at `field`) no longer
+ * holds; refused past 9999-12-31, which has no YYYY-MM-DD.
+ */
+export function validUntil(doc: RiskQuestionnaireDoc, assessedAt: string, field = '/assessedAt'): string {
+  const until = addMonths(assessedAt, doc.validity.months);
+  if (!FOUR_DIGIT_DATE.test(until)) throw badInput(field, 'is too late: the assessment would hold until after 9999-12-31');
+  return until;
 }
+
+const FOUR_DIGIT_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const riskLevel: DecisionDefinition = {
   name: 'risk-level',

@@ -58,7 +58,7 @@ export const suitability: DecisionDefinition = {
 
         const today = dateAt(ctx.at, questionnaire.validity.utcOffset);
         if (client.assessedAt > today) throw badInput('/client/assessedAt', `${client.assessedAt} is after the decision date ${today}`);
-        const until = validUntil(questionnaire, client.assessedAt);
+        const until = validUntil(questionnaire, client.assessedAt, '/client/assessedAt');
         const allowed = doc.matching[clientLevel] ?? [];
         const facts = {
           aboveLevel: !allowed.includes(productLevel),

@@ -1,19 +1,34 @@
-// The route schemas' one source of truth: the decision input schemas are the files under
-// schemas/ (shared with the engine and the editor), registered with fastify under their own
-// `$id` and validated by the repo's ajv registry; the API's own shapes (errors, revisions,
+// The route schemas' one source of truth: the decision input and output schemas are the files
+// under schemas/decisions/ (shared with the engine and the editor), registered with fastify under
+// their own `$id` and validated by the repo's ajv registry; the API's own shapes (errors, revisions,
 // proposals, records) are declared here once and registered the same way.
 import type { FastifyInstance } from 'fastify';
 import { loadSchemaFiles, schemaRegistry } from '../policy/schema.ts';
 
 const DECISION_SCHEMAS = /^decisions\//;
 
-/** Every schema a decision input schema refers to, itself included, by `$id`. */
-export function decisionInputSchemas(): Map<string, Record<string, unknown>> {
+/** Every decision input and output schema (and so every schema they refer to), by `$id`. */
+export function decisionSchemas(): Map<string, Record<string, unknown>> {
   return new Map([...loadSchemaFiles()].filter(([id]) => DECISION_SCHEMAS.test(id)));
 }
 
 export function inputSchemaRef(decision: string): { $ref: string } {
   return { $ref: `decisions/${decision}.input.schema.json` };
+}
+
+export function outputSchemaRef(decision: string): { $ref: string } {
+  return { $ref: `decisions/${decision}.output.schema.json` };
+}
+
+/** A decision's answer: the shared envelope (api/decision.json) with `output` in that decision's own schema. */
+export function decisionAnswer(decision: string): Record<string, unknown> {
+  return {
+    description: '决策结果;output 的字段见该决策的输出模式(schemas/decisions/)。The answer; `output` as the decision\'s output schema (schemas/decisions/) describes it.',
+    allOf: [
+      ref('api/decision.json'),
+      { type: 'object', properties: { output: outputSchemaRef(decision) } },
+    ],
+  };
 }
 
 const instant = { type: 'string', format: 'date-time' };
@@ -148,14 +163,14 @@ export function withErrors(ok: Record<number, unknown>, ...statuses: number[]): 
   return out;
 }
 
-/** Shares the decision input schemas and the API's shapes with fastify (and so with the OpenAPI document). */
+/** Shares the decision input and output schemas and the API's shapes with fastify (and so with the OpenAPI document). */
 export function registerSchemas(app: FastifyInstance): void {
   const registry = schemaRegistry();
   for (const [id, schema] of Object.entries(API_SCHEMAS)) {
     if (!registry.getSchema(id)) registry.addSchema(schema, id);
     app.addSchema(schema);
   }
-  for (const schema of decisionInputSchemas().values()) app.addSchema(absoluteRefs(schema, String(schema.$id)));
+  for (const schema of decisionSchemas().values()) app.addSchema(absoluteRefs(schema, String(schema.$id)));
 }
 
 /** The same schema with relative `$ref`s made absolute (`decisions/x.json#…`): the OpenAPI resolver needs them so. */

@@ -1,12 +1,12 @@
 // POST /v1/decide/{decision}: one route per decision, so the OpenAPI document shows each
-// decision's own input schema (the file under schemas/decisions/). Any authenticated role; a
+// decision's own input and output schemas (the files under schemas/decisions/). Any authenticated role; a
 // branch token decides for its own branch.
 import type { FastifyInstance } from 'fastify';
 import { DECISION_NAMES } from '../../policy/kinds.ts';
 import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
 import { instantOf, type ServerContext } from '../context.ts';
 import { decideNow, underPointer, type DecisionAsked } from '../deciding.ts';
-import { branchCode, errorResponse, inputSchemaRef, ref, withErrors } from '../schemas.ts';
+import { branchCode, decisionAnswer, errorResponse, inputSchemaRef, withErrors } from '../schemas.ts';
 import { ZhiduError } from '../../errors.ts';
 
 interface DecideBody {
@@ -46,7 +46,7 @@ export async function decideRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           'Whether the decision is kept on record is the policy\'s `recordDecisions`. Errors name the field as a JSON Pointer into the body sent (`/input/assets`).',
         security: [{ bearer: [] }],
         body: bodySchema(decision),
-        response: withErrors({ 200: ref('api/decision.json') }, 404, 422),
+        response: withErrors({ 200: decisionAnswer(decision) }, 404, 422),
       },
     }, (request) => {
       // Not async: the fast path answers in the same turn (see deciding.ts).

@@ -216,6 +216,19 @@ describe('OpenAPI and docs', () => {
     }
   });
 
+  it('describes each decision output with the very schema under schemas/decisions/', () => {
+    for (const d of DECISION_NAMES) {
+      const answer = (doc.paths[`/v1/decide/${d}`]!.post as unknown as { responses: Record<string, { content: Record<string, { schema: { allOf: { $ref?: string; properties?: { output?: { $ref: string } } }[] } }> }> })
+        .responses['200']!.content['application/json']!.schema;
+      expect(answer.allOf[0]!.$ref).toBe('#/components/schemas/api.decision');
+      const name = answer.allOf[1]!.properties!.output!.$ref.replace('#/components/schemas/', '');
+      const file = JSON.parse(readFileSync(join(ROOT, `schemas/decisions/${d}.output.schema.json`), 'utf8')) as { properties: object; required?: unknown };
+      const component = doc.components.schemas[name] as { properties: Record<string, unknown>; required?: unknown };
+      expect(Object.keys(component.properties)).toEqual(Object.keys(file.properties));
+      expect(component.required).toEqual(file.required);
+    }
+  });
+
   it('every $ref resolves inside the document', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(0);

@@ -81,10 +81,12 @@ const PAGE = 1000;
 export class AuditTrail {
   constructor(private readonly db: Db) {}
 
-  async list(options: { afterSeq?: number; limit?: number; subject?: string } = {}): Promise<AuditEntry[]> {
+  /** Entries after `afterSeq`, oldest first; only those of `action`, about `branch` (its summary names it) or on `subject`, when given. */
+  async list(options: { afterSeq?: number; limit?: number; subject?: string; action?: string; branch?: string } = {}): Promise<AuditEntry[]> {
     const { rows } = await this.db.query<AuditRow>(
-      `select * from audit where seq > $1 and ($2::text is null or subject = $2) order by seq limit $3`,
-      [options.afterSeq ?? 0, options.subject ?? null, Math.min(options.limit ?? PAGE, 10_000)],
+      `select * from audit where seq > $1 and ($2::text is null or subject = $2) and ($4::text is null or action = $4)
+         and ($5::text is null or summary ->> 'branch' = $5) order by seq limit $3`,
+      [options.afterSeq ?? 0, options.subject ?? null, Math.min(options.limit ?? PAGE, 10_000), options.action ?? null, options.branch ?? null],
     );
     return rows.map(fromRow);
   }

@@ -38,7 +38,7 @@ describe('migrations racing on one empty PostgreSQL database', () => {
     await admin.end();
     const url = `${env.baseUrl}/${name}`;
     stores.push(...await Promise.all([openStore({ databaseUrl: url }), openStore({ databaseUrl: url }), openStore({ databaseUrl: url })]));
-    const { rows } = await dbOf(stores[0]!).query<{ version: number; n: number }>('select version, count(*)::int as n from zhidu_migrations group by version');
+    const { rows } = await dbOf(stores[0]!).query<{ version: number; n: number }>('select version, count(*)::int as n from zhidu_migrations group by version order by version');
     expect(rows).toEqual(knownMigrations().map((m) => ({ version: m.version, n: 1 })));
     expect(await stores[1]!.revisions.list()).toEqual([]);
   });

@@ -103,6 +103,23 @@ describe.each(ENGINES)('tokens and audit on %s', (engine) => {
     expect((await rejection(db.query(`delete from proposal_steps`))).message).toMatch(/immutable/);
   });
 
+  it('lists entries of one action, or about one branch, in order, paged by sequence', async () => {
+    const before = (await t.store.audit.list({ limit: 10_000 })).at(-1)!.seq;
+    await t.store.tokens.create({ role: 'branch', branch: '0303', name: 'b', actor: 'hq' });
+    await t.store.tokens.create({ role: 'system', name: 's', actor: 'hq' });
+    await t.store.tokens.create({ role: 'branch', branch: '0404', name: 'c', actor: 'hq' });
+    const created = await t.store.tokens.create({ role: 'branch', branch: '0303', name: 'd', actor: 'hq' });
+    await t.store.tokens.revoke(created.info.id, 'hq');
+    const mine = await t.store.audit.list({ afterSeq: before, branch: '0303' });
+    expect(mine.map((e) => [e.action, e.summary.branch])).toEqual([['token.create', '0303'], ['token.create', '0303'], ['token.revoke', '0303']]);
+    expect(mine.map((e) => e.seq)).toEqual([...mine.map((e) => e.seq)].sort((a, b) => a - b));
+    expect((await t.store.audit.list({ afterSeq: before, action: 'token.revoke' })).map((e) => e.subject)).toEqual([`token:${created.info.id}`]);
+    expect((await t.store.audit.list({ afterSeq: before, action: 'token.create', branch: '0404' })).map((e) => e.summary.name)).toEqual(['c']);
+    // Paging: after the first of the branch's entries, the rest; with a limit, that many.
+    expect((await t.store.audit.list({ afterSeq: mine[0]!.seq, branch: '0303' })).map((e) => e.seq)).toEqual(mine.slice(1).map((e) => e.seq));
+    expect(await t.store.audit.list({ afterSeq: before, branch: '0303', limit: 1 })).toEqual(mine.slice(0, 1));
+  });
+
   it('verify() names the first entry altered, rewritten with a recomputed hash, or removed', async () => {
     const intact = await t.store.audit.verify();
     expect(intact.ok).toBe(true);

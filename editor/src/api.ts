@@ -1,6 +1,7 @@
 // The HTTP client for the API.md contract. Every failure becomes an ApiError carrying the
 // server's stable code and details (positions of policy problems included), or NETWORK when
 // the server could not be reached.
+import { problemsFrom, type PolicyProblem } from './lib/markers.ts';
 import { principalFrom, type Principal } from './lib/roles.ts';
 
 export class ApiError extends Error {
@@ -40,6 +41,21 @@ export interface Proposal {
 }
 
 export interface Validation { valid: boolean; problems: unknown[] }
+
+/**
+ * A validation's verdict and positioned problems, whichever way the server gives them: 200 with
+ * `problems`, or 422 with them as the error's details. Other failures are thrown.
+ */
+export async function validationOutcome(validation: Promise<Validation>): Promise<{ valid: boolean; problems: PolicyProblem[] }> {
+  try {
+    const res = await validation;
+    const problems = problemsFrom(res.problems);
+    return { valid: res.valid && problems.length === 0, problems };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 422) throw err;
+    return { valid: false, problems: problemsFrom(err.details) };
+  }
+}
 
 export interface Simulation {
   total: number;

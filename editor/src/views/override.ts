@@ -2,7 +2,7 @@
 // office's bounds (completion, hover, schema checks as you type), the server's semantic and
 // bounds problems as markers at their line and column, head office's policy beside the
 // effective one, the impact preview, and submitting with a reason; the branch's proposals below.
-import { ApiError, type Candidate } from '../api.ts';
+import { ApiError, validationOutcome, type Candidate } from '../api.ts';
 import { KINDS, SCHEMAS, decisionOfKind, type App } from '../app.ts';
 import { busy, debounce, field, h, notice, progress, replace } from '../dom.ts';
 import { applyPatchToYaml, parseOverride } from '../lib/effective.ts';
@@ -114,17 +114,8 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     const mine = (controller = new AbortController());
     showStatus();
     try {
-      let problems;
-      try {
-        const res = await app.api.validateOverride(branch!, text, mine.signal);
-        problems = problemsFrom(res.problems);
-        serverValid = res.valid && problems.length === 0;
-      } catch (err) {
-        // A server may answer an invalid override with 422 and the problems as details.
-        if (!(err instanceof ApiError) || err.status !== 422) throw err;
-        problems = problemsFrom(err.details);
-        serverValid = false;
-      }
+      const { valid, problems } = await validationOutcome(app.api.validateOverride(branch!, text, mine.signal));
+      serverValid = valid;
       if (mine.signal.aborted) return;
       const placed = placeProblems(text, problems, (p) => fileKind(p, KINDS) !== undefined);
       serverMarkers = placed.markers;

@@ -1,7 +1,7 @@
 // Publish: edit any kind's YAML with its JSON Schema as you type and the server's full checks
 // (schema, semantic, cross-kind) as markers; an effective date and a note; publishing is
 // refused here while any edited document has a problem, and the server refuses it too.
-import { ApiError } from '../api.ts';
+import { ApiError, validationOutcome } from '../api.ts';
 import { KINDS, SCHEMAS, type App } from '../app.ts';
 import { busy, debounce, field, h, isoFromLocal, notice, progress, replace } from '../dom.ts';
 import { placeProblems, problemsByKind, problemsFrom, type MarkerData } from '../lib/markers.ts';
@@ -91,16 +91,8 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     if (Object.keys(docs).length === 0) { applyProblems([], docs); checkedTexts = JSON.stringify(docs); serverValid = true; showStatus(); return; }
     const mine = (controller = new AbortController());
     try {
-      let problems;
-      try {
-        const res = await app.api.validateDocuments(docs, mine.signal);
-        problems = problemsFrom(res.problems);
-        serverValid = res.valid && problems.length === 0;
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.status !== 422) throw err;
-        problems = problemsFrom(err.details);
-        serverValid = false;
-      }
+      const { valid, problems } = await validationOutcome(app.api.validateDocuments(docs, mine.signal));
+      serverValid = valid;
       if (mine.signal.aborted) return;
       applyProblems(problems, docs);
       checkedTexts = JSON.stringify(docs);

@@ -1,5 +1,5 @@
 // `npm run bench` (HTTP part): requests per second and p99 latency of POST /v1/decide/classification
-// beside a bare fastify route, each served by its own process and loaded by autocannon over
+// beside a bare fastify route, each served by its own process and loaded by autocannon in turns over
 // loopback in the same run; then an NDJSON batch streamed through the server, in decisions per
 // second, with the server's resident memory after 100,000 lines and at the end (flat = streaming):
 // first with classification unrecorded (as rules/ ships it), then again after publishing a
@@ -21,6 +21,12 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/**
+ * The two routes are loaded in turns, this many each, and the median of each is compared: the
+ * machine's load drifts over a run, and one measurement of each once made the bare route look
+ * 30 % faster or slower from run to run.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LINES = Number(process.env.BENCH_BATCH_LINES ?? 1_000_000);
 /** Recorded lines go into the store (embedded PostgreSQL unless DATABASE_URL): fewer by default. */
@@ -49,10 +55,23 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: Ch
   });
 }
 
-async function cannon(url: string, headers: Record<string, string>): Promise<CannonResult> {
-  const options = { url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY, connections: CONNECTIONS };
-  await autocannon({ ...options, duration: 2 }); // warm-up
-  return autocannon({ ...options, duration: SECONDS });
+interface Target { url: string; headers: Record<string, string> }
+
+const optionsOf = (t: Target) => ({ url: t.url, method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: BODY, connections: CONNECTIONS });
+
+/** Both targets warmed up, then loaded in turns (SECONDS split over ROUNDS each); the run of median requests/s of each. */
+async function alternating(a: Target, b: Target): Promise<[CannonResult, CannonResult]> {
+  for (const t of [a, b]) await autocannon({ ...optionsOf(t), duration: 2 });
+  const runs: [CannonResult[], CannonResult[]] = [[], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, t] of [a, b].entries()) {
+      const r = await autocannon({ ...optionsOf(t), duration: Math.max(1, Math.round(SECONDS / ROUNDS)) });
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`autocannon saw ${r.non2xx} non-2xx answers and ${r.errors} errors on ${t.url}`);
+      runs[i]!.push(r);
+    }
+  }
+  const median = (list: CannonResult[]) => [...list].sort((x, y) => x.requests.average - y.requests.average)[Math.floor(list.length / 2)]!;
+  return [median(runs[0]), median(runs[1])];
 }
 
 function rssMiB(pid: number): number {
@@ -125,9 +144,10 @@ async function main(): Promise<void> {
     const lines = zhidu.out().split('\n');
     const token = lines[lines.findIndex((l) => l.startsWith('head-office token')) + 1]!;
 
-    const bareResult = await cannon(`${bare.base}/bare`, {});
-    const decideResult = await cannon(`${zhidu.base}/v1/decide/classification`, { authorization: `Bearer ${token}` });
-    for (const r of [bareResult, decideResult]) if (r.non2xx > 0 || r.errors > 0) throw new Error(`autocannon saw ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+    const [bareResult, decideResult] = await alternating(
+      { url: `${bare.base}/bare`, headers: {} },
+      { url: `${zhidu.base}/v1/decide/classification`, headers: { authorization: `Bearer ${token}` } },
+    );
     const unrecorded = await batch(zhidu.base, token, zhidu.child.pid!, LINES);
     if (unrecorded.recorded > 0) throw new Error('classification was recorded before the bench asked for it');
     await recordClassification(zhidu.base, token);
@@ -137,7 +157,7 @@ async function main(): Promise<void> {
 
     const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
     const mib = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(0)} MiB`);
-    console.log(`\nzhidu HTTP bench — autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, loopback; servers in their own processes; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log(`\nzhidu HTTP bench — autocannon, ${CONNECTIONS} connections, ${SECONDS} s each in ${ROUNDS} alternating rounds (medians), loopback; servers in their own processes; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log('| measure | bare fastify route (POST /bare, JSON echo) | POST /v1/decide/classification | bare ÷ this | this ÷ bare |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(`| single decisions, requests/s | ${fmt(bareResult.requests.average)} | ${fmt(decideResult.requests.average)} | ${(bareResult.requests.average / decideResult.requests.average).toFixed(2)}× | ${(100 * decideResult.requests.average / bareResult.requests.average).toFixed(0)} % |`);

@@ -142,7 +142,7 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
   }, 60_000);
 
   it('clears the marker once the threshold is back within bounds, and shows base beside effective', async () => {
-    await page.keyboard.press('End');
+    await endOfLine('#override-editor', 2);
     await page.keyboard.press('Backspace');
     await typeLines(['2.5']);
     await page.waitForSelector('#override-status .notice.ok', { timeout: 20_000 });

@@ -59,12 +59,13 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
   }
 
   /** Types into a monaco editor as a person does: text, Escape to close any completion list, Enter. */
+  /**
+   * Types lines as monaco's own typing does (a newline is typed too, so it indents as Enter
+   * would), with no key in between that a completion list still opening could take.
+   */
   async function typeLines(lines: readonly string[]): Promise<void> {
-    for (const [i, line] of lines.entries()) {
-      if (i > 0) await page.keyboard.press('Enter');
-      await page.keyboard.insertText(line);
-      await page.keyboard.press('Escape');
-    }
+    await page.keyboard.insertText(lines.join('\n'));
+    await page.keyboard.press('Escape');
   }
 
   async function clearEditor(host: string): Promise<void> {

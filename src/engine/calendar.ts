@@ -45,7 +45,7 @@ function formatOffset(minutes: number): string {
  * Date.UTC without its two-digit-year rule (it reads years 0–99 as 1900–1999): months and days out
  * of range carry over as in Date.UTC.
  */
-function utc(year: number, month: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+export function utc(year: number, month: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
   const d = new Date(0);
   d.setUTCFullYear(year, month, day);
   d.setUTCHours(hours, minutes, seconds, ms);

@@ -38,17 +38,8 @@ export interface DecisionAnswer {
  */
 export function decideNow(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked): DecisionAnswer | Promise<DecisionAnswer> {
   if (asked.explain) return decideOne(ctx, entry, asked);
-  const started = performance.now();
-  let result: DecisionResult;
-  try {
-    result = entry.policy.decideSync(asked.decision, asked.input, { at: asked.at });
-  } catch (err) {
-    if (err instanceof WouldWaitError) return decideOne(ctx, entry, asked);
-    ctx.metrics.refused(asked.decision, err instanceof ZhiduError ? err.code : 'INTERNAL');
-    throw err;
-  }
-  ctx.metrics.decided(asked.decision, result.output, (performance.now() - started) / 1000);
-  return answered(ctx, entry, asked, result);
+  const result = decideFast(ctx, entry, asked.decision, asked.input, asked.at);
+  return result === undefined ? decideOne(ctx, entry, asked) : answered(ctx, entry, asked, result);
 }
 
 /**

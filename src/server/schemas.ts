@@ -8,7 +8,7 @@ import { loadSchemaFiles, schemaRegistry } from '../policy/schema.ts';
 const DECISION_SCHEMAS = /^decisions\//;
 
 /** Every decision input and output schema (and so every schema they refer to), by `$id`. */
-export function decisionSchemas(): Map<string, Record<string, unknown>> {
+function decisionSchemas(): Map<string, Record<string, unknown>> {
   return new Map([...loadSchemaFiles()].filter(([id]) => DECISION_SCHEMAS.test(id)));
 }
 
@@ -16,7 +16,7 @@ export function inputSchemaRef(decision: string): { $ref: string } {
   return { $ref: `decisions/${decision}.input.schema.json` };
 }
 
-export function outputSchemaRef(decision: string): { $ref: string } {
+function outputSchemaRef(decision: string): { $ref: string } {
   return { $ref: `decisions/${decision}.output.schema.json` };
 }
 

@@ -5,6 +5,7 @@ import { badInput } from '../../errors.ts';
 import type { Question, RiskQuestionnaireDoc } from '../../policy/model/risk-questionnaire.ts';
 import { childPointer } from '../../policy/pointer.ts';
 import { labelled, type DecisionDefinition } from '../decision.ts';
+import { utc } from '../calendar.ts';
 import { RuleRunner, type RuleSpec } from '../rules.ts';
 
 const LOWEST_CATEGORY_RULE = 'lowestCategory';
@@ -71,12 +72,9 @@ export function addMonths(date: string, months: number): string {
   const month = m - Math.floor(m / 12) * 12;
   // Outside four-digit years, Date's own calendar arithmetic and formatting decide.
   if (!(year >= 1 && year <= 9999) || !Number.isInteger(year + d)) {
-    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
-    const first = new Date(0);
-    first.setUTCFullYear(y, m, 1);
-    const last = new Date(0);
-    last.setUTCFullYear(first.getUTCFullYear(), first.getUTCMonth() + 1, 0);
-    first.setUTCDate(Math.min(d, last.getUTCDate()));
+    const first = new Date(utc(y, m, 1));
+    const lastDay = new Date(utc(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    first.setUTCDate(Math.min(d, lastDay));
     return first.toISOString().slice(0, 10);
   }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);

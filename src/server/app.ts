@@ -4,19 +4,20 @@
 // `zhidu serve` does, and tests use `inject()`.
 import { randomBytes } from 'node:crypto';
 import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { ZhiduError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
-import { Authenticator, installAuth, tokenKey } from './auth.ts';
+import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installGate } from './gate.ts';
 import { createLogger, LazyChildLogger, pathOf } from './logging.ts';
 import { Metrics } from './metrics.ts';
 import { PolicyCache } from './policy-cache.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { decideRoutes } from './routes/decide.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -83,44 +84,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSchemas(app);
 
   // Hooks on every request are callbacks, not async functions: each Promise is a turn of the
-  // microtask queue per request, which at these rates costs more than the hook's own work.
-  // One hook when a request ends: its metrics, its one log line (whitelisted fields only, see
-  // logging.ts, with the caller once known), the timeout's bookkeeping, and on closing its
-  // keep-alive connection.
+  // microtask queue per request, which at these rates costs more than the hook's own work. Before
+  // the route: the gate (gate.ts: id, timeout, caller, role, rate limit). When a request ends:
+  // its metrics, its one log line (whitelisted fields only, see logging.ts, with the caller once
+  // known), the timeout's bookkeeping, and on closing its keep-alive connection.
   let closing = false;
   const timeouts = installTimeout(app, config.requestTimeoutMs);
+  installGate(app, { auth, limiter: new RateLimiter(config.rateLimitPerMinute), watch: timeouts.watch });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.requestEnded(request, reply);
     timeouts.ended(request);
     if ((request.log as Logger).isLevelEnabled('info')) {
       request.log.info({
-        method: request.method, path: pathOf(request.url), route: request.routeOptions.url, status: reply.statusCode,
+        method: request.method, path: pathOf(request.url), route: request.route, status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 100) / 100, ...(request.principal ? { caller: request.principal.tokenId, role: request.principal.role } : {}),
         ...(request.errorCode ? { code: request.errorCode } : {}),
       }, 'request');
     }
     // Once an in-flight request has its answer, its connection goes too, so shutdown does not wait out the keep-alive timeout.
     if (closing) setImmediate(() => app.server.closeIdleConnections());
-    done();
-  });
-  app.addHook('onSend', (request, reply, _payload, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
-
-  // Every route but the probes' (routes/health.ts: `rateLimit: false`).
-  await app.register(rateLimit, {
-    global: true,
-    max: config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => tokenKey(request.headers.authorization) ?? `ip:${request.ip}`,
-    errorResponseBuilder: (_request, context) => new ZhiduError('RATE_LIMITED', `More than ${context.max} requests a minute for this token; retry in ${context.after}.`),
-  });
-  installAuth(app, auth);
-
-  // Bodiless POSTs (withdraw, revoke) validate as an empty object.
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (request.body === undefined && request.method === 'POST') request.body = {};
     done();
   });
 
@@ -162,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
  * sweep a tenth of the limit apart instead of a timer and a close listener per request; a
  * request is cut off between 1 and 1.1 times the limit after it came in.
  */
-function installTimeout(app: FastifyInstance, limitMs: number): { ended(request: FastifyRequest): void } {
+function installTimeout(app: FastifyInstance, limitMs: number): { watch(request: FastifyRequest, reply: FastifyReply): void; ended(request: FastifyRequest): void } {
   const inFlight = new Set<InFlight>();
   const sweep = setInterval(() => {
     const now = Date.now();
@@ -177,19 +159,17 @@ function installTimeout(app: FastifyInstance, limitMs: number): { ended(request:
   }, Math.max(1, Math.min(1000, Math.ceil(limitMs / 10))));
   sweep.unref();
   app.decorateRequest('inFlight', undefined);
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.config.timeout !== false) {
-      request.inFlight = { reply, until: Date.now() + limitMs };
-      inFlight.add(request.inFlight);
-    }
-    done();
-  });
   app.addHook('onClose', (_app, done) => {
     clearInterval(sweep);
     inFlight.clear();
     done();
   });
   return {
+    // Called by the gate for every route but those that say `timeout: false`.
+    watch(request, reply) {
+      request.inFlight = { reply, until: Date.now() + limitMs };
+      inFlight.add(request.inFlight);
+    },
     // Answered requests leave at once: holding a second's worth of them costs the GC dearly.
     ended(request) {
       if (request.inFlight) inFlight.delete(request.inFlight);

@@ -6,7 +6,7 @@
 // revocation anywhere on the store (another server process included) makes every server forget
 // what it remembers as soon as the store's change notification arrives.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ZhiduError } from '../errors.ts';
 import type { Principal, Role, Store } from '../store/index.ts';
 
@@ -127,32 +127,4 @@ export function actFor(principal: Principal, branch: string | undefined): string
     throw new ZhiduError('FORBIDDEN', `This token is bound to branch ${principal.branch}; it may not act for branch ${branch}.`);
   }
   return principal.branch;
-}
-
-/** Checks the role against the route's access, after authenticating. */
-export function installAuth(app: FastifyInstance, auth: Authenticator): void {
-  app.addHook('onRoute', (route) => {
-    const config = (route.config ??= {}) as { access?: Access; url?: string };
-    // Plugin routes (the docs) are public; every route of ours says who may call it.
-    if (config.access === undefined && (route.url.startsWith('/docs') || route.url === '*')) config.access = 'public';
-    if (config.access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access`);
-  });
-  const admit = (request: FastifyRequest, access: { readonly roles: readonly Role[] }, principal: Principal): ZhiduError | undefined => {
-    request.principal = principal;
-    if (access.roles.includes(principal.role)) return undefined;
-    return new ZhiduError('FORBIDDEN', `The ${principal.role} role may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`);
-  };
-  // A callback hook, not async: a remembered token costs no Promise.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const access = request.routeOptions.config.access;
-    if (access === undefined || access === 'public') return done();
-    let principal: Principal | Promise<Principal>;
-    try {
-      principal = auth.authenticate(request.headers.authorization, request.ip);
-    } catch (err) {
-      return done(err as Error);
-    }
-    if (principal instanceof Promise) principal.then((p) => done(admit(request, access, p)), (err: Error) => done(err));
-    else done(admit(request, access, principal));
-  });
 }

@@ -84,7 +84,7 @@ export class Metrics {
   /** One HTTP request answered (app.ts calls it when the request ends). */
   requestEnded(request: FastifyRequest, reply: FastifyReply): void {
     const method = request.method;
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = request.route ?? 'unmatched';
     const status = reply.statusCode;
     this.requestSeconds.observe(`${method} ${status} ${route}`, () => ({ method, route, status: String(status) }), reply.elapsedTime / 1000);
   }

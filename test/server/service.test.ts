@@ -79,16 +79,30 @@ describe('limits', () => {
     for (let i = 0; i < 3; i++) expect((await call(s.tokens.branch0202)).statusCode).toBe(200);
     const r = await call(s.tokens.branch0202);
     expect(r.statusCode).toBe(429);
-    expect(r.json()).toEqual({ error: { code: 'RATE_LIMITED', message: 'More than 3 requests a minute for this token; retry in 1 minute.' } });
-    expect(r.headers['retry-after']).toBeDefined();
+    const wait = Number(r.headers['retry-after']);
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(r.json()).toEqual({ error: { code: 'RATE_LIMITED', message: `More than 3 requests a minute for this token; retry in ${wait} s.` } });
+    expect([r.headers['x-ratelimit-limit'], r.headers['x-ratelimit-remaining']]).toEqual(['3', '0']);
     // Another token has its own allowance.
     expect((await call(s.tokens.auditor)).statusCode).toBe(200);
   });
 
   it('never rate-limits the probes and the metrics scrape', async () => {
     for (const url of ['/healthz', '/readyz', '/metrics']) {
-      for (let i = 0; i < 5; i++) expect((await limited.inject({ method: 'GET', url })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) {
+        const r = await limited.inject({ method: 'GET', url });
+        expect(r.statusCode).toBe(200);
+        expect(r.headers['x-ratelimit-limit']).toBeUndefined();
+      }
     }
+  });
+
+  it('rate-limits other public routes by address', async () => {
+    const docs = (remoteAddress: string) => limited.inject({ method: 'GET', url: '/docs/json', remoteAddress });
+    for (let i = 0; i < 3; i++) expect((await docs('10.1.1.1')).headers['x-ratelimit-remaining']).toBe(String(2 - i));
+    expect((await docs('10.1.1.1')).statusCode).toBe(429);
+    expect((await docs('10.1.1.2')).statusCode).toBe(200);
   });
 
   it('throttles an address that keeps sending unknown tokens', async () => {

@@ -59,6 +59,11 @@ export class ByteSink {
     return out;
   }
 
+  /** Forgets what was written since the last take (an answer that failed half-way). */
+  drop(): void {
+    this.pos = this.start;
+  }
+
   /** Makes room for n more bytes; a full buffer's unhanded bytes move to the new one. */
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;

@@ -4,6 +4,7 @@
 // The fast path answers without a Promise: at HTTP rates the Promise layers cost more than the rules.
 import { randomUUID } from 'node:crypto';
 import type { DecisionResult } from '../engine/compile.ts';
+import { ByteSink, writeJson } from '../engine/json-bytes.ts';
 import { WouldWaitError } from '../engine/fast-steps.ts';
 import type { TraceStep } from '../engine/rules.ts';
 import { ZhiduError } from '../errors.ts';
@@ -116,4 +117,52 @@ export function underPointer(err: unknown, prefix: string): unknown {
   const named = typeof original === 'string' ? `${original || 'input'}:` : undefined;
   const message = named && err.message.includes(named) ? err.message.replace(named, `${prefix}${original}:`) : err.message;
   return new ZhiduError('BAD_INPUT', message, details);
+}
+
+/** Answers are written one after another into this buffer and handed out as slices (a slice is never written over). */
+const sink = new ByteSink(64 * 1024);
+const DECISION = Buffer.from('{"decision":');
+const OUTPUT = Buffer.from(',"output":');
+const REVISION = Buffer.from(',"revision":');
+const BRANCH = Buffer.from(',"branch":');
+const OVERRIDE = Buffer.from(',"override":');
+const DECISION_ID = Buffer.from(',"decisionId":"');
+const RECORDED = Buffer.from('","recorded":true');
+const UNRECORDED = Buffer.from('","recorded":false');
+const TRACE = Buffer.from(',"trace":');
+
+/**
+ * An answer as JSON.stringify would write it, as UTF-8 bytes: keys, labels and the revision are
+ * copied from memory (json-bytes.ts) instead of stringified and then encoded again for the socket
+ * (about 3 µs of a request's ~50).
+ */
+export function answerBytes(a: DecisionAnswer): Buffer {
+  try {
+    sink.bytes(DECISION);
+    writeJson(sink, a.decision);
+    sink.bytes(OUTPUT);
+    writeJson(sink, a.output);
+    sink.bytes(REVISION);
+    writeJson(sink, a.revision);
+    if (a.branch !== undefined) {
+      sink.bytes(BRANCH);
+      writeJson(sink, a.branch);
+    }
+    if (a.override !== undefined) {
+      sink.bytes(OVERRIDE);
+      writeJson(sink, a.override);
+    }
+    sink.bytes(DECISION_ID);
+    sink.ascii(a.decisionId);
+    sink.bytes(a.recorded ? RECORDED : UNRECORDED);
+    if (a.trace !== undefined) {
+      sink.bytes(TRACE);
+      sink.text(JSON.stringify(a.trace));
+    }
+    sink.byte(0x7d);
+    return sink.take()!;
+  } catch (err) {
+    sink.drop();
+    throw err;
+  }
 }

@@ -158,8 +158,9 @@ export class PolicyCache {
         }
         return Object.freeze({
           ...compiled,
-          revision: { id: effective.revision.id, hash: effective.revision.hash },
-          ...(effective.override ? { override: { id: effective.override.id, status: effective.overrideStatus === 'applied' ? 'applied' as const : 'suspended' as const } } : {}),
+          // Frozen: an answer's bytes copy them whole (deciding.ts answerBytes).
+          revision: Object.freeze({ id: effective.revision.id, hash: effective.revision.hash }),
+          ...(effective.override ? { override: Object.freeze({ id: effective.override.id, status: effective.overrideStatus === 'applied' ? 'applied' as const : 'suspended' as const }) } : {}),
         });
       });
       entry.then((e) => { if (this.entries.has(key)) this.settled.set(key, e); }, () => this.entries.delete(key));

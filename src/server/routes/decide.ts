@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { DECISION_NAMES } from '../../policy/kinds.ts';
 import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
 import { instantOf, type ServerContext } from '../context.ts';
-import { decideNow, underPointer, type DecisionAsked } from '../deciding.ts';
+import { answerBytes, decideNow, underPointer, type DecisionAnswer, type DecisionAsked } from '../deciding.ts';
 import { branchCode, decisionAnswer, errorResponse, inputSchemaRef, withErrors } from '../schemas.ts';
+import { serializerFor } from '../validation.ts';
 import { ZhiduError } from '../../errors.ts';
 
 interface DecideBody {
@@ -48,6 +49,8 @@ export async function decideRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         body: bodySchema(decision),
         response: withErrors({ 200: decisionAnswer(decision) }, 404, 422),
       },
+      // Answers are written as bytes (deciding.ts); errors as every route writes them.
+      serializerCompiler: ({ schema, httpStatus }) => serializerFor(schema, ctx.config.validateResponses, httpStatus === '200' ? (a: DecisionAnswer) => answerBytes(a) : JSON.stringify),
     }, (request) => {
       // Not async: the fast path answers in the same turn (see deciding.ts).
       const principal = principalOf(request);

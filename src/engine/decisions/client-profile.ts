@@ -21,26 +21,31 @@ export const clientProfile: DecisionDefinition = {
   kinds: [],
   inputSchema: 'decisions/client-profile.input.schema.json',
   compile() {
-    const required = new Map(CLIENT_DECISIONS.map((d) => [d, requiredOf(`decisions/${d}.input.schema.json`)]));
     // The record has passed client-profile's schema; a decision whose schema that implies is not
     // validated again (the questionnaire answers were a fifth of a profile's time, checked twice).
-    const implied = new Set(CLIENT_DECISIONS.filter((d) => schemaImplies(clientProfile.inputSchema, `decisions/${d}.input.schema.json`)));
+    const plan = CLIENT_DECISIONS.map((decision) => ({
+      decision,
+      required: requiredOf(`decisions/${decision}.input.schema.json`),
+      implied: schemaImplies(clientProfile.inputSchema, `decisions/${decision}.input.schema.json`),
+    }));
     return {
       *evaluate(input, ctx) {
         const output: Record<string, unknown> = {};
         const skipped: { decision: string; missing: string[] }[] = [];
-        const trace: TraceStep[] = [];
-        for (const decision of CLIENT_DECISIONS) {
-          const missing = (required.get(decision) ?? []).filter((f) => input[f] === undefined);
-          if (missing.length > 0) {
+        const trace: TraceStep[] | undefined = ctx.explain ? [] : undefined;
+        for (const { decision, required, implied } of plan) {
+          // No array or closure per decision unless a field is missing.
+          let missing: string[] | undefined;
+          for (let i = 0; i < required.length; i++) if (input[required[i]!] === undefined) (missing ??= []).push(required[i]!);
+          if (missing !== undefined) {
             skipped.push({ decision, missing });
             continue;
           }
           const sub = decision === 'service-package' ? { class: (output.classification as { class: string }).class } : input;
           try {
-            const r = implied.has(decision) && sub === input ? yield* ctx.decideValidated(decision, sub) : yield* ctx.decide(decision, sub);
+            const r = implied && sub === input ? yield* ctx.decideValidated(decision, sub) : yield* ctx.decide(decision, sub);
             output[decision] = r.output;
-            if (r.trace) trace.push(...r.trace.map((s) => ({ ...s, decision })));
+            if (trace && r.trace) for (const s of r.trace) trace.push({ ...s, decision });
           } catch (err) {
             // A field one decision rejects is the client record's fault: name the decision too.
             if (err instanceof ZhiduError && err.code === 'BAD_INPUT') {
@@ -51,7 +56,7 @@ export const clientProfile: DecisionDefinition = {
         }
         // Added in place: spreading an output whose keys vary client by client is slow in V8.
         output.skipped = skipped;
-        return ctx.explain ? { output, trace } : { output };
+        return trace ? { output, trace } : { output };
       },
     };
   },

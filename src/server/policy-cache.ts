@@ -22,17 +22,44 @@ export interface PolicyEntry {
 
 interface Dated { readonly id: number; readonly from: number }
 interface Timeline {
-  readonly revisions: readonly (Dated & { readonly hash: string })[];
-  readonly overrides: ReadonlyMap<string, readonly Dated[]>;
+  readonly revisions: Schedule<Dated & { readonly hash: string }>;
+  readonly overrides: ReadonlyMap<string, Schedule<Dated>>;
 }
 
 const COMPILED_LIMIT = 256;
 
-/** The latest (highest id) entry already in force at `at`: how the store resolves it too. */
-function inForce<T extends Dated>(list: readonly T[] | undefined, at: number): T | undefined {
-  let found: T | undefined;
-  for (const e of list ?? []) if (e.from <= at && (!found || e.id > found.id)) found = e;
-  return found;
+/**
+ * Entries by the instant they take effect, answering which is in force at an instant: the
+ * latest (highest id) already in effect, as the store resolves it too. A binary search over the
+ * instants, each paired with the entry in force from then on: every decision asks, and a
+ * brokerage's revisions pile up over the years.
+ */
+export class Schedule<T extends Dated> {
+  private readonly from: number[];
+  private readonly latest: T[];
+
+  constructor(entries: readonly T[]) {
+    const sorted = [...entries].sort((a, b) => a.from - b.from);
+    this.from = sorted.map((e) => e.from);
+    this.latest = [];
+    let latest: T | undefined;
+    for (const e of sorted) {
+      if (latest === undefined || e.id > latest.id) latest = e;
+      this.latest.push(latest);
+    }
+  }
+
+  at(t: number): T | undefined {
+    // The first entry taking effect after t.
+    let lo = 0;
+    let hi = this.from.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.from[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? undefined : this.latest[lo - 1];
+  }
 }
 
 /** Which decisions keep records under a set: the policy data of each decision's own kind. */
@@ -54,7 +81,7 @@ export function compilePolicy(set: PolicySet): CompiledPolicy {
 }
 
 export class PolicyCache {
-  private timeline: Timeline = { revisions: [], overrides: new Map() };
+  private timeline: Timeline = { revisions: new Schedule([]), overrides: new Map() };
   private readonly entries = new Map<string, Promise<PolicyEntry>>();
   /** The entries above once compiled, for answering without waiting a turn. */
   private readonly settled = new Map<string, PolicyEntry>();
@@ -114,12 +141,15 @@ export class PolicyCache {
       list.push({ id: o.id, from: o.effectiveFrom.getTime() });
       byBranch.set(o.branch, list);
     }
-    return { revisions: revisions.map((r) => ({ id: r.id, hash: r.hash, from: r.effectiveFrom.getTime() })), overrides: byBranch };
+    return {
+      revisions: new Schedule(revisions.map((r) => ({ id: r.id, hash: r.hash, from: r.effectiveFrom.getTime() }))),
+      overrides: new Map([...byBranch].map(([branch, list]) => [branch, new Schedule(list)])),
+    };
   }
 
   /** The revision in force now, for readiness and metrics. */
   revisionInForce(at: Date = this.now()): { id: number; hash: string } | undefined {
-    const r = inForce(this.timeline.revisions, at.getTime());
+    const r = this.timeline.revisions.at(at.getTime());
     return r && { id: r.id, hash: r.hash };
   }
 
@@ -138,9 +168,9 @@ export class PolicyCache {
 
   private keyOf(branch: string | undefined, at: Date): string | undefined {
     const t = at.getTime();
-    const revision = inForce(this.timeline.revisions, t);
+    const revision = this.timeline.revisions.at(t);
     if (!revision) return undefined;
-    const override = branch === undefined ? undefined : inForce(this.timeline.overrides.get(branch), t);
+    const override = branch === undefined ? undefined : this.timeline.overrides.get(branch)?.at(t);
     return override ? `${revision.id}:${override.id}` : `${revision.id}:-`;
   }
 

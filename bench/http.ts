@@ -1,6 +1,6 @@
-// `npm run bench` (HTTP part): requests per second and p99 latency of POST /v1/decide/classification
-// beside a bare fastify route, each served by its own process and loaded by autocannon in turns over
-// loopback in the same run; then an NDJSON batch streamed through the server, in decisions per
+// `npm run bench` (HTTP part): requests per second, p99 latency and the server's CPU time a request
+// of POST /v1/decide/classification beside a bare fastify route, each served by its own process and
+// loaded by autocannon in turns over loopback in the same run; then an NDJSON batch streamed through the server, in decisions per
 // second, with the server's resident memory after 100,000 lines and at the end (flat = streaming):
 // first with classification unrecorded (as rules/ ships it), then again after publishing a
 // revision whose classification says `recordDecisions: true` (every line stored before answered).
@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { syntheticClients } from './clients.ts';
 
-interface CannonResult { requests: { average: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
+interface CannonResult { requests: { average: number; total: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
 type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
@@ -55,23 +55,44 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: Ch
   });
 }
 
-interface Target { url: string; headers: Record<string, string> }
+/** A server process and the URL it is loaded at. */
+interface Target { url: string; headers: Record<string, string>; pid: number }
+
+/** CPU time a process has used, user and kernel, in µs (/proc/<pid>/stat counts clock ticks of 10 ms). */
+function cpuOf(pid: number): { user: number; kernel: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return { user: Number(fields[11]) * 10_000, kernel: Number(fields[12]) * 10_000 };
+}
+
+/** The median run's figures, and the server's CPU time per request over every run. */
+interface Loaded { median: CannonResult; userPerRequest: number; kernelPerRequest: number }
 
 const optionsOf = (t: Target) => ({ url: t.url, method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: BODY, connections: CONNECTIONS });
 
-/** Both targets warmed up, then loaded in turns (SECONDS split over ROUNDS each); the run of median requests/s of each. */
-async function alternating(a: Target, b: Target): Promise<[CannonResult, CannonResult]> {
+/**
+ * Both targets warmed up, then loaded in turns (SECONDS split over ROUNDS each): the run of median
+ * requests/s of each, and each server's CPU time a request over all its rounds (a steadier measure
+ * than requests/s on a shared machine: it does not count the time the server waited for a core).
+ */
+async function alternating(a: Target, b: Target): Promise<[Loaded, Loaded]> {
   for (const t of [a, b]) await autocannon({ ...optionsOf(t), duration: 2 });
   const runs: [CannonResult[], CannonResult[]] = [[], []];
+  const cpu = [{ user: 0, kernel: 0, requests: 0 }, { user: 0, kernel: 0, requests: 0 }];
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, t] of [a, b].entries()) {
+      const before = cpuOf(t.pid);
       const r = await autocannon({ ...optionsOf(t), duration: Math.max(1, Math.round(SECONDS / ROUNDS)) });
+      const after = cpuOf(t.pid);
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`autocannon saw ${r.non2xx} non-2xx answers and ${r.errors} errors on ${t.url}`);
       runs[i]!.push(r);
+      cpu[i]!.user += after.user - before.user;
+      cpu[i]!.kernel += after.kernel - before.kernel;
+      cpu[i]!.requests += r.requests.total;
     }
   }
   const median = (list: CannonResult[]) => [...list].sort((x, y) => x.requests.average - y.requests.average)[Math.floor(list.length / 2)]!;
-  return [median(runs[0]), median(runs[1])];
+  const loaded = (i: number): Loaded => ({ median: median(runs[i]!), userPerRequest: cpu[i]!.user / cpu[i]!.requests, kernelPerRequest: cpu[i]!.kernel / cpu[i]!.requests });
+  return [loaded(0), loaded(1)];
 }
 
 function rssMiB(pid: number): number {
@@ -136,7 +157,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zhidu-bench-'));
   const children: ChildProcess[] = [];
   try {
-    const bare = await start([join(ROOT, 'node_modules/tsx/dist/cli.mjs'), fileURLToPath(import.meta.url), '--bare', '0']);
+    // In this process's own node, with tsx as a loader (its CLI would put the server in a child process, out of reach of cpuOf).
+    const bare = await start(['--import', 'tsx', fileURLToPath(import.meta.url), '--bare', '0']);
     children.push(bare.child);
     // Rate limiting stays on (as in production), with a ceiling the load never reaches.
     const zhidu = await start([join(ROOT, 'bin/zhidu.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { ZHIDU_RATE_LIMIT: '1000000000' });
@@ -144,10 +166,11 @@ async function main(): Promise<void> {
     const lines = zhidu.out().split('\n');
     const token = lines[lines.findIndex((l) => l.startsWith('head-office token')) + 1]!;
 
-    const [bareResult, decideResult] = await alternating(
-      { url: `${bare.base}/bare`, headers: {} },
-      { url: `${zhidu.base}/v1/decide/classification`, headers: { authorization: `Bearer ${token}` } },
+    const [bareLoad, decideLoad] = await alternating(
+      { url: `${bare.base}/bare`, headers: {}, pid: bare.child.pid! },
+      { url: `${zhidu.base}/v1/decide/classification`, headers: { authorization: `Bearer ${token}` }, pid: zhidu.child.pid! },
     );
+    const [bareResult, decideResult] = [bareLoad.median, decideLoad.median];
     const unrecorded = await batch(zhidu.base, token, zhidu.child.pid!, LINES);
     if (unrecorded.recorded > 0) throw new Error('classification was recorded before the bench asked for it');
     await recordClassification(zhidu.base, token);
@@ -162,6 +185,8 @@ async function main(): Promise<void> {
     console.log('|---|---:|---:|---:|---:|');
     console.log(`| single decisions, requests/s | ${fmt(bareResult.requests.average)} | ${fmt(decideResult.requests.average)} | ${(bareResult.requests.average / decideResult.requests.average).toFixed(2)}× | ${(100 * decideResult.requests.average / bareResult.requests.average).toFixed(0)} % |`);
     console.log(`| single decisions, p99 latency | ${bareResult.latency.p99} ms | ${decideResult.latency.p99} ms | | |`);
+    const us = (l: Loaded) => `${(l.userPerRequest + l.kernelPerRequest).toFixed(0)} µs (${l.userPerRequest.toFixed(0)} user + ${l.kernelPerRequest.toFixed(0)} kernel)`;
+    console.log(`| server CPU a request, all rounds | ${us(bareLoad)} | ${us(decideLoad)} | | ${((decideLoad.userPerRequest + decideLoad.kernelPerRequest) / (bareLoad.userPerRequest + bareLoad.kernelPerRequest)).toFixed(2)}× the bare route's |`);
     console.log('\n| NDJSON batch, POST /v1/decide/classification/batch | lines | decisions/s | server RSS before | at 100k lines | at the end | end ÷ 100k |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const [name, b] of [['recording off (rules/ as shipped)', unrecorded], ['recording on (a revision with classification `recordDecisions: true`)', recorded]] as const) {

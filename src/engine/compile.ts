@@ -119,13 +119,12 @@ export class CompiledPolicy {
 class Context implements EvalContext {
   constructor(private readonly policy: CompiledPolicy, readonly at: Date, readonly explain: boolean) {}
 
-  *decide(name: string, input: unknown): Steps<DecisionOutcome> {
-    const r = yield* this.policy.decideSteps(name, input, this.at, this.explain);
-    return r.trace ? { output: r.output, trace: r.trace } : { output: r.output };
+  // The decision's own steps, not a generator around them: a DecisionResult is an outcome (a trace exactly when explained).
+  decide(name: string, input: unknown): Steps<DecisionOutcome> {
+    return this.policy.decideSteps(name, input, this.at, this.explain);
   }
 
-  *decideValidated(name: string, input: Record<string, unknown>): Steps<DecisionOutcome> {
-    const r = yield* this.policy.decideSteps(name, input, this.at, this.explain, true);
-    return r.trace ? { output: r.output, trace: r.trace } : { output: r.output };
+  decideValidated(name: string, input: Record<string, unknown>): Steps<DecisionOutcome> {
+    return this.policy.decideSteps(name, input, this.at, this.explain, true);
   }
 }

@@ -9,16 +9,6 @@ import { ZhiduError } from '../errors.ts';
 
 interface Window { count: number; startedAt: number }
 
-/** What one request leaves of its caller's allowance. */
-export interface Allowance {
-  readonly limit: number;
-  readonly remaining: number;
-  /** Seconds until the window starts again. */
-  readonly resetSeconds: number;
-  /** Over the limit: the request is refused. */
-  readonly exceeded: boolean;
-}
-
 export class RateLimiter {
   private readonly windows: LruMap<Window>;
 
@@ -26,31 +16,21 @@ export class RateLimiter {
     this.windows = new LruMap<Window>(keys);
   }
 
-  /** Counts one request under `key`. */
-  take(key: string, now = Date.now()): Allowance {
+  /**
+   * Counts one request under `key` and puts the allowance left in the answer's headers (and
+   * Retry-After once refused); the refusal, if over the limit.
+   */
+  admit(reply: FastifyReply, key: string, now = Date.now()): ZhiduError | undefined {
     let w = this.windows.get(key);
     if (w === undefined || w.startedAt + this.windowMs <= now) {
       w = { count: 0, startedAt: now };
       this.windows.set(key, w);
     }
     w.count++;
-    return {
-      limit: this.max,
-      remaining: Math.max(0, this.max - w.count),
-      resetSeconds: Math.ceil((w.startedAt + this.windowMs - now) / 1000),
-      exceeded: w.count > this.max,
-    };
-  }
-
-  /**
-   * Counts one request under `key` and puts the allowance left in the answer's headers (and
-   * Retry-After once refused); the refusal, if over the limit.
-   */
-  admit(reply: FastifyReply, key: string): ZhiduError | undefined {
-    const a = this.take(key);
-    void reply.header('x-ratelimit-limit', a.limit).header('x-ratelimit-remaining', a.remaining).header('x-ratelimit-reset', a.resetSeconds);
-    if (!a.exceeded) return undefined;
-    void reply.header('retry-after', a.resetSeconds);
-    return new ZhiduError('RATE_LIMITED', `More than ${a.limit} requests a minute for this token; retry in ${a.resetSeconds} s.`);
+    const resetSeconds = Math.ceil((w.startedAt + this.windowMs - now) / 1000);
+    void reply.header('x-ratelimit-limit', this.max).header('x-ratelimit-remaining', Math.max(0, this.max - w.count)).header('x-ratelimit-reset', resetSeconds);
+    if (w.count <= this.max) return undefined;
+    void reply.header('retry-after', resetSeconds);
+    return new ZhiduError('RATE_LIMITED', `More than ${this.max} requests a minute for this token; retry in ${resetSeconds} s.`);
   }
 }

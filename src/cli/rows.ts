@@ -49,17 +49,20 @@ export function cellReader(node: SchemaNode | undefined): (raw: string) => unkno
   const item = list ? cellReader(node?.items) : undefined;
   if (!number && !boolean && !list) return (raw) => raw;
   return (raw) => {
-    const text = raw.trim();
     if (number) {
-      const n = Number(text);
-      if (text !== '' && Number.isFinite(n)) return n;
+      // Number() skips the very whitespace trim() removes, but reads blank text as 0.
+      const n = Number(raw);
+      if (Number.isFinite(n) && (n !== 0 || raw.trim() !== '')) return n;
     }
+    const text = raw.trim();
     if (boolean) {
       if (TRUE.test(text)) return true;
       if (FALSE.test(text)) return false;
     }
     if (item) {
       if (text.startsWith('[')) { try { return JSON.parse(text); } catch { return text; } }
+      // One item (a single-choice answer, say) without splitting on a pattern.
+      if (!text.includes(';') && !text.includes('|')) return text === '' ? [] : [item(text)];
       const out: unknown[] = [];
       for (const part of text.split(LIST_SEPARATOR)) {
         const s = part.trim();

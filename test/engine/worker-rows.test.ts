@@ -13,7 +13,7 @@ const PROFILE = ['assets', 'turnover', 'tradingVolume', 'averageAssets', ...Arra
   'annualIncome', 'externalFinancialAssets', 'occupation', 'unknownColumn'];
 
 const cell = fc.oneof(
-  fc.constantFrom('', ' ', '0', '12.5', ' 7 ', '-3', '1e3', 'Infinity', 'NaN', 'abc', 'A', 'A;B', ' B | C ', '[1,2]', '[bad', 'true', '是', '否', '2026-06-30'),
+  fc.constantFrom('', ' ', '\t', '\u3000', ' \u00a0', '\ufeffA', '0', '12.5', ' 7 ', '-3', '1e3', 'Infinity', 'NaN', 'abc', 'A', 'A;B', ' B | C ', '[1,2]', '[bad', 'true', '是', '否', '2026-06-30'),
   fc.double().map(String),
   fc.string({ maxLength: 4 }).filter((s) => !s.includes(',')),
 );

@@ -4,7 +4,10 @@
 // second, with the server's resident memory after 100,000 lines and at the end (flat = streaming):
 // first with classification unrecorded (as rules/ ships it), then again after publishing a
 // revision whose classification says `recordDecisions: true` (every line stored before answered).
-// `tsx bench/http.ts --bare <port>` is the bare server (used by this file itself).
+// Between the two, a third server answers the same decision with the same bytes and nothing else
+// (no token, rate limit, request id, body check, metrics, timeout or log line): how far the
+// decision alone falls short of the bare route, and what the API's duties around it cost.
+// `tsx bench/http.ts --bare <port>` and `--decision-only <port>` are those servers (used by this file itself).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -41,6 +44,29 @@ async function bareServer(port: number): Promise<void> {
   process.stdout.write(`listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`);
 }
 
+/**
+ * POST /decide/classification on a bare fastify route: the policy in rules/ compiled as the
+ * server compiles it, decided on the fast path (input schema included) and answered with the
+ * server's own answer bytes (deciding.ts), and nothing else the API does per request.
+ */
+async function decisionOnlyServer(port: number): Promise<void> {
+  const [{ default: fastify }, { randomUUID }, { loadValidPolicyDir }, { policySetHash }, { CompiledPolicy }, { answerBytes }] = await Promise.all([
+    import('fastify'), import('node:crypto'), import('../src/policy/policy-set.ts'), import('../src/policy/hash.ts'), import('../src/engine/compile.ts'), import('../src/server/deciding.ts'),
+  ]);
+  const set = loadValidPolicyDir(join(ROOT, 'rules'));
+  const policy = CompiledPolicy.compile(set);
+  const revision = Object.freeze({ id: 1, hash: policySetHash(set) });
+  const app = fastify();
+  app.post('/decide/classification', (request, reply) => {
+    const { decision, output } = policy.decideSync('classification', (request.body as { input?: unknown }).input);
+    void reply.type('application/json; charset=utf-8').send(answerBytes({
+      decision, output, revision, branch: undefined, override: undefined, decisionId: randomUUID(), recorded: false, trace: undefined,
+    }));
+  });
+  await app.listen({ host: '127.0.0.1', port });
+  process.stdout.write(`listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`);
+}
+
 /** Starts a process and waits for the URL it prints (`… http://127.0.0.1:PORT …`). */
 function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; base: string; out: () => string }> {
   return new Promise((resolve, reject) => {
@@ -70,16 +96,16 @@ interface Loaded { median: CannonResult; userPerRequest: number; kernelPerReques
 const optionsOf = (t: Target) => ({ url: t.url, method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: BODY, connections: CONNECTIONS });
 
 /**
- * Both targets warmed up, then loaded in turns (SECONDS split over ROUNDS each): the run of median
+ * The targets warmed up, then loaded in turns (SECONDS split over ROUNDS each): the run of median
  * requests/s of each, and each server's CPU time a request over all its rounds (a steadier measure
  * than requests/s on a shared machine: it does not count the time the server waited for a core).
  */
-async function alternating(a: Target, b: Target): Promise<[Loaded, Loaded]> {
-  for (const t of [a, b]) await autocannon({ ...optionsOf(t), duration: 2 });
-  const runs: [CannonResult[], CannonResult[]] = [[], []];
-  const cpu = [{ user: 0, kernel: 0, requests: 0 }, { user: 0, kernel: 0, requests: 0 }];
+async function alternating(targets: readonly Target[]): Promise<Loaded[]> {
+  for (const t of targets) await autocannon({ ...optionsOf(t), duration: 2 });
+  const runs: CannonResult[][] = targets.map(() => []);
+  const cpu = targets.map(() => ({ user: 0, kernel: 0, requests: 0 }));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, t] of [a, b].entries()) {
+    for (const [i, t] of targets.entries()) {
       const before = cpuOf(t.pid);
       const r = await autocannon({ ...optionsOf(t), duration: Math.max(1, Math.round(SECONDS / ROUNDS)) });
       const after = cpuOf(t.pid);
@@ -92,7 +118,7 @@ async function alternating(a: Target, b: Target): Promise<[Loaded, Loaded]> {
   }
   const median = (list: CannonResult[]) => [...list].sort((x, y) => x.requests.average - y.requests.average)[Math.floor(list.length / 2)]!;
   const loaded = (i: number): Loaded => ({ median: median(runs[i]!), userPerRequest: cpu[i]!.user / cpu[i]!.requests, kernelPerRequest: cpu[i]!.kernel / cpu[i]!.requests });
-  return [loaded(0), loaded(1)];
+  return targets.map((_, i) => loaded(i));
 }
 
 function rssMiB(pid: number): number {
@@ -160,16 +186,19 @@ async function main(): Promise<void> {
     // In this process's own node, with tsx as a loader (its CLI would put the server in a child process, out of reach of cpuOf).
     const bare = await start(['--import', 'tsx', fileURLToPath(import.meta.url), '--bare', '0']);
     children.push(bare.child);
+    const alone = await start(['--import', 'tsx', fileURLToPath(import.meta.url), '--decision-only', '0']);
+    children.push(alone.child);
     // Rate limiting stays on (as in production), with a ceiling the load never reaches.
     const zhidu = await start([join(ROOT, 'bin/zhidu.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { ZHIDU_RATE_LIMIT: '1000000000' });
     children.push(zhidu.child);
     const lines = zhidu.out().split('\n');
     const token = lines[lines.findIndex((l) => l.startsWith('head-office token')) + 1]!;
 
-    const [bareLoad, decideLoad] = await alternating(
+    const [bareLoad, aloneLoad, decideLoad] = await alternating([
       { url: `${bare.base}/bare`, headers: {}, pid: bare.child.pid! },
+      { url: `${alone.base}/decide/classification`, headers: {}, pid: alone.child.pid! },
       { url: `${zhidu.base}/v1/decide/classification`, headers: { authorization: `Bearer ${token}` }, pid: zhidu.child.pid! },
-    );
+    ]) as [Loaded, Loaded, Loaded];
     const [bareResult, decideResult] = [bareLoad.median, decideLoad.median];
     const unrecorded = await batch(zhidu.base, token, zhidu.child.pid!, LINES);
     if (unrecorded.recorded > 0) throw new Error('classification was recorded before the bench asked for it');
@@ -181,12 +210,16 @@ async function main(): Promise<void> {
     const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
     const mib = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(0)} MiB`);
     console.log(`\nzhidu HTTP bench — autocannon, ${CONNECTIONS} connections, ${SECONDS} s each in ${ROUNDS} alternating rounds (medians), loopback; servers in their own processes; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-    console.log('| measure | bare fastify route (POST /bare, JSON echo) | POST /v1/decide/classification | bare ÷ this | this ÷ bare |');
-    console.log('|---|---:|---:|---:|---:|');
-    console.log(`| single decisions, requests/s | ${fmt(bareResult.requests.average)} | ${fmt(decideResult.requests.average)} | ${(bareResult.requests.average / decideResult.requests.average).toFixed(2)}× | ${(100 * decideResult.requests.average / bareResult.requests.average).toFixed(0)} % |`);
-    console.log(`| single decisions, p99 latency | ${bareResult.latency.p99} ms | ${decideResult.latency.p99} ms | | |`);
-    const us = (l: Loaded) => `${(l.userPerRequest + l.kernelPerRequest).toFixed(0)} µs (${l.userPerRequest.toFixed(0)} user + ${l.kernelPerRequest.toFixed(0)} kernel)`;
-    console.log(`| server CPU a request, all rounds | ${us(bareLoad)} | ${us(decideLoad)} | | ${((decideLoad.userPerRequest + decideLoad.kernelPerRequest) / (bareLoad.userPerRequest + bareLoad.kernelPerRequest)).toFixed(2)}× the bare route's |`);
+    const loads = [bareLoad, aloneLoad, decideLoad];
+    const row = (name: string, cell: (l: Loaded) => string) => console.log(`| ${name} | ${loads.map(cell).join(' | ')} |`);
+    const cpuOfRequest = (l: Loaded) => l.userPerRequest + l.kernelPerRequest;
+    console.log('| measure | bare fastify route (POST /bare, JSON echo) | the decision alone on a bare route (same answer bytes) | POST /v1/decide/classification |');
+    console.log('|---|---:|---:|---:|');
+    row('single decisions, requests/s', (l) => fmt(l.median.requests.average));
+    row('share of the bare route\'s requests/s', (l) => `${(100 * l.median.requests.average / bareResult.requests.average).toFixed(0)} %`);
+    row('single decisions, p99 latency', (l) => `${l.median.latency.p99} ms`);
+    row('server CPU a request, all rounds', (l) => `${cpuOfRequest(l).toFixed(0)} µs (${l.userPerRequest.toFixed(0)} user + ${l.kernelPerRequest.toFixed(0)} kernel)`);
+    row('CPU a request beyond the bare route\'s', (l) => (l === bareLoad ? '–' : `${(cpuOfRequest(l) - cpuOfRequest(bareLoad)).toFixed(0)} µs`));
     console.log('\n| NDJSON batch, POST /v1/decide/classification/batch | lines | decisions/s | server RSS before | at 100k lines | at the end | end ÷ 100k |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const [name, b] of [['recording off (rules/ as shipped)', unrecorded], ['recording on (a revision with classification `recordDecisions: true`)', recorded]] as const) {
@@ -211,4 +244,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--bare') await bareServer(Number(process.argv[3] ?? 0));
+else if (process.argv[2] === '--decision-only') await decisionOnlyServer(Number(process.argv[3] ?? 0));
 else await main();

@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { syntheticClients } from './clients.ts';
 
 interface CannonResult { requests: { average: number; total: number }; latency: { p99: number; average: number }; non2xx: number; errors: number }
@@ -36,12 +37,17 @@ const LINES = Number(process.env.BENCH_BATCH_LINES ?? 1_000_000);
 const RECORDED_LINES = Number(process.env.BENCH_RECORDED_LINES ?? Math.min(LINES, 200_000));
 const BODY = JSON.stringify({ input: { assets: 2_000_000, turnover: 2.7 } });
 
+/** Listens on loopback and says where, as start() below waits for. */
+async function listen(app: FastifyInstance, port: number): Promise<void> {
+  await app.listen({ host: '127.0.0.1', port });
+  process.stdout.write(`listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`);
+}
+
 async function bareServer(port: number): Promise<void> {
   const { default: fastify } = await import('fastify');
   const app = fastify();
   app.post('/bare', async (request) => ({ echo: request.body }));
-  await app.listen({ host: '127.0.0.1', port });
-  process.stdout.write(`listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`);
+  await listen(app, port);
 }
 
 /**
@@ -63,8 +69,7 @@ async function decisionOnlyServer(port: number): Promise<void> {
       decision, output, revision, branch: undefined, override: undefined, decisionId: randomUUID(), recorded: false, trace: undefined,
     }));
   });
-  await app.listen({ host: '127.0.0.1', port });
-  process.stdout.write(`listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`);
+  await listen(app, port);
 }
 
 /** Starts a process and waits for the URL it prints (`… http://127.0.0.1:PORT …`). */

@@ -96,10 +96,17 @@ export function columnNode(schema: SchemaNode | undefined, column: string, segme
   return nodes.get(column);
 }
 
+/** Empty, or whitespace only (which starts with a space, a control or a non-ASCII character): most cells are neither, and say so by their first character. */
+export function blankCell(raw: string): boolean {
+  if (raw.length === 0) return true;
+  const c = raw.charCodeAt(0);
+  return (c <= 0x20 || c >= 0x7f) && raw.trim() === '';
+}
+
 export function rowToInput(row: Record<string, string>, schema: SchemaNode | undefined): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [column, raw] of Object.entries(row)) {
-    if (raw === undefined || raw.trim() === '') continue;
+    if (raw === undefined || blankCell(raw)) continue;
     const segments = column.split('.');
     let target = input;
     for (const seg of segments.slice(0, -1)) {

@@ -2,7 +2,7 @@
 // results, planned once per header instead of worked out again for every cell: each column's
 // path, schema node and cell reader are worked out once. A header whose rows rowToInput would treat in its own ways (repeated or
 // index-like names, a column inside another, reserved names) keeps rowToInput itself.
-import { cellReader, columnNode, rowToInput, type SchemaNode } from '../cli/rows.ts';
+import { blankCell, cellReader, columnNode, rowToInput, type SchemaNode } from '../cli/rows.ts';
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -25,13 +25,6 @@ function plain(columns: readonly string[]): boolean {
   });
 }
 
-/** Empty, or whitespace only (which starts with a space, a control or a non-ASCII character): most cells are neither, and say so by their first character. */
-function blank(raw: string): boolean {
-  if (raw.length === 0) return true;
-  const c = raw.charCodeAt(0);
-  return (c <= 0x20 || c >= 0x7f) && raw.trim() === '';
-}
-
 /** A function from a row's cells (in header order) to the decision input. */
 export function rowReader(columns: readonly string[], schema: SchemaNode | undefined): (cells: readonly string[]) => Record<string, unknown> {
   if (!plain(columns)) {
@@ -51,7 +44,7 @@ export function rowReader(columns: readonly string[], schema: SchemaNode | undef
     const n = Math.min(cells.length, plan.length);
     for (let c = 0; c < n; c++) {
       const raw = cells[c]!;
-      if (blank(raw)) continue;
+      if (blankCell(raw)) continue;
       const { path, convert } = plan[c]!;
       let target = input;
       for (let i = 0; i < path.length - 1; i++) target = (target[path[i]!] ??= {}) as Record<string, unknown>;

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: 'Too many requests for this token; wait and try again.' },
   UNAVAILABLE: { status: 503, message: 'The service is starting, shutting down or cannot reach its store.' },
   TIMEOUT: { status: 503, message: 'The request took longer than the server allows.' },
+  REVISION_CONFLICT: { status: 409, message: 'Another revision changed the same kinds since the revision these documents were edited from.' },
+  REVISION_UNCHANGED: { status: 409, message: 'The documents decide exactly as the revision in force; send force to publish them anyway.' },
+  EFFECTS_UNACKNOWLEDGED: { status: 409, message: 'The publish suspends branch overrides, moves scheduled revisions or makes proposals stale; review the effects and send them back as acknowledged.' },
+  PROPOSAL_DUPLICATE: { status: 409, message: 'The branch already has a pending proposal with the same content.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

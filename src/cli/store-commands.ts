@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { ZhiduError } from '../errors.ts';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics.ts';
 import { StoreBusyError } from '../store/data-dir-lock.ts';
+import type { PublishEffect } from '../store/revisions.ts';
 import type { Store } from '../store/store.ts';
 import { isRole, ROLES, type TokenInfo } from '../store/tokens.ts';
 import { EXIT, UsageError, type CliIo } from './io.ts';
@@ -60,6 +61,21 @@ function tokenLine(t: TokenInfo): string {
   return [t.id, t.role, t.branch ?? '-', JSON.stringify(t.name), t.createdAt.toISOString(), t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active'].join('\t');
 }
 
+/** One effect of a publish, on one line. */
+function describeEffect(e: PublishEffect): string {
+  const why = (reasons: readonly { path: string; message: string }[]): string => reasons.map((r) => r.message).join('; ');
+  switch (e.type) {
+    case 'revision-rescheduled':
+      return `scheduled revision ${e.revision} (from ${e.effectiveFrom}) is published again after this one, rebased${e.overrides.length > 0 ? `; from then its ${e.overrides.join(', ')} replace this publish's` : ''}`;
+    case 'revision-superseded':
+      return `scheduled revision ${e.revision} (from ${e.effectiveFrom}) will never take effect${e.reason === 'contained' ? ': this publish already brings all it would' : ''}`;
+    case 'override-suspended':
+      return `branch ${e.branch}'s override ${e.override} is suspended from ${e.from}: ${why(e.reasons)}`;
+    case 'proposal-stale':
+      return `branch ${e.branch}'s pending proposal ${e.proposal} becomes stale: ${why(e.reasons)}`;
+  }
+}
+
 const dataDirOption = (): Option => new Option('--data-dir <dir>', 'the embedded store (default: $ZHIDU_DATA_DIR or ./data); ignored when DATABASE_URL is set');
 
 export function registerStoreCommands(program: Command, io: CliIo, result: Result, env: NodeJS.ProcessEnv = process.env): void {
@@ -105,13 +121,18 @@ export function registerStoreCommands(program: Command, io: CliIo, result: Resul
 
   const revisions = program.command('revisions').description('policy revisions: publish a folder, export one, list them');
   revisions.command('publish')
-    .description('publish the policy files of a folder as a new revision (kinds not in it carry over)')
+    .description('publish the policy files of a folder as a new revision (kinds not in it, or unchanged, carry over)')
     .argument('<dir>', 'folder of policy YAML files (its top-level files)')
     .option('--effective-from <instant>', 'ISO-8601 instant it takes effect (default: now)')
     .option('--note <text>', 'what changed and why', '')
+    .option('--base <id>', 'the revision the files were edited from: refused if another publish changed the same kinds since')
+    .addOption(new Option('--scheduled <mode>', 'scheduled revisions this one lands before: keep them (published again after it, rebased) or replace them').choices(['keep', 'replace']).default('keep'))
+    .option('--yes', 'acknowledge the effects (suspended branch overrides, moved schedules, stale proposals) without asking')
+    .option('--force', 'publish even when the files decide exactly as the revision in force')
     .addOption(dataDirOption())
     .action(async (dir: string, opts) => {
       const effectiveFrom = instant(opts.effectiveFrom);
+      const baseRevision = opts.base === undefined ? undefined : positiveInt(opts.base, '--base');
       const { readPolicyDir } = await import('../store/files.ts');
       const { documents, files, problems } = readPolicyDir(dir);
       const report = (diagnostics: readonly Diagnostic[]): void => {
@@ -124,14 +145,29 @@ export function registerStoreCommands(program: Command, io: CliIo, result: Resul
       }
       result.code = await withStore(opts, io, env, async (store) => {
         try {
-          const published = await store.revisions.publish({ documents, note: opts.note, actor: actor(), ...(effectiveFrom ? { effectiveFrom } : {}) });
+          const published = await store.revisions.publish({
+            documents, note: opts.note, actor: actor(), scheduled: opts.scheduled,
+            ...(effectiveFrom ? { effectiveFrom } : {}), ...(baseRevision !== undefined ? { baseRevision } : {}),
+            ...(opts.yes ? { acknowledge: true as const } : {}), ...(opts.force ? { force: true } : {}),
+          });
           io.stdout.write(`revision ${published.id} ${published.hash} ${published.status} from ${published.effectiveFrom.toISOString()}\n`);
+          for (const r of published.rescheduled) io.stdout.write(`revision ${r.id} publishes scheduled revision ${r.replaces} again, rebased\n`);
+          for (const e of published.effects) io.stdout.write(`  effect: ${describeEffect(e)}\n`);
           return EXIT.OK;
         } catch (err) {
-          if (!(err instanceof ZhiduError) || err.code !== 'POLICY_INVALID') throw err;
-          report((err.details ?? []) as Diagnostic[]);
-          io.stderr.write(`error: ${err.message}\n`);
-          return EXIT.NO;
+          if (!(err instanceof ZhiduError)) throw err;
+          if (err.code === 'POLICY_INVALID') {
+            report((err.details ?? []) as Diagnostic[]);
+            io.stderr.write(`error: ${err.message}\n`);
+            return EXIT.NO;
+          }
+          if (err.code === 'EFFECTS_UNACKNOWLEDGED') {
+            const [{ effects }] = err.details as [{ effects: PublishEffect[] }];
+            for (const e of effects) io.stderr.write(`  effect: ${describeEffect(e)}\n`);
+            io.stderr.write('error: EFFECTS_UNACKNOWLEDGED nothing was published; run again with --yes to acknowledge these effects.\n');
+            return EXIT.NO;
+          }
+          throw err;
         }
       });
     });

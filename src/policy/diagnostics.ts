@@ -75,6 +75,7 @@ export const DIAGNOSTIC_CODES = {
   // Overrides
   OVERRIDE_OUT_OF_BOUNDS: 'A branch override changes something head office does not allow, or beyond its bound.',
   OVERRIDE_KIND_UNKNOWN: 'A branch override names a kind that is not in the policy set.',
+  OVERRIDE_BASE_CHANGED: 'Head office changed a path the override sets after the override was written: the override is suspended there until the branch rebases it.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

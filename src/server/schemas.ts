@@ -34,6 +34,13 @@ export function decisionAnswer(decision: string): Record<string, unknown> {
 const instant = { type: 'string', format: 'date-time' };
 const branchCode = { description: '营业部代码。Branch code.', type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$' };
 
+const suspensionReason = {
+  description: '调整为何不再适用:总部修改了其路径(OVERRIDE_BASE_CHANGED),或超出范围、使制度不一致。Why an override no longer applies.',
+  type: 'object',
+  required: ['path', 'code', 'message'],
+  properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+};
+
 /** The API's own shapes, by `$id`. Responses leave additional properties open: fields may be added. */
 export const API_SCHEMAS: Record<string, Record<string, unknown>> = {
   'api/error.json': {
@@ -83,7 +90,42 @@ export const API_SCHEMAS: Record<string, Record<string, unknown>> = {
       publishedAt: instant,
       publishedBy: { type: 'string' },
       note: { type: 'string' },
+      replaces: { description: '本版本重新发布的预定版本(有更早生效的发布插入其前时)。The scheduled revision this one published again, rebased, after an earlier publish landed before it.', type: 'integer' },
+      replacedBy: { description: '重新发布本预定版本的版本。The revision that published this scheduled one again.', type: 'integer' },
     },
+  },
+  'api/publish-effect.json': {
+    $id: 'api/publish-effect.json',
+    title: 'PublishEffect',
+    description: '发布对预定版本、营业部调整和待审批申请的影响;发布前须确认。What a publish does to scheduled revisions, branch overrides and pending proposals; it must be acknowledged.',
+    oneOf: [
+      {
+        type: 'object', required: ['type', 'revision', 'effectiveFrom', 'kinds', 'overrides'],
+        properties: {
+          type: { const: 'revision-rescheduled' }, revision: { type: 'integer' }, effectiveFrom: instant,
+          kinds: { description: '该预定版本自身修改的类别。The kinds the scheduled revision changes itself.', type: 'array', items: { type: 'string' } },
+          overrides: { description: '本次发布修改、而自该预定版本生效起被其文档取代的类别。Kinds this publish changes that the scheduled revision replaces from its instant.', type: 'array', items: { type: 'string' } },
+        },
+      },
+      {
+        type: 'object', required: ['type', 'revision', 'effectiveFrom', 'reason'],
+        properties: { type: { const: 'revision-superseded' }, revision: { type: 'integer' }, effectiveFrom: instant, reason: { type: 'string', enum: ['replaced', 'contained'] } },
+      },
+      {
+        type: 'object', required: ['type', 'branch', 'override', 'from', 'reasons'],
+        properties: {
+          type: { const: 'override-suspended' }, branch: branchCode, override: { type: 'integer' }, from: instant,
+          reasons: { type: 'array', items: suspensionReason },
+        },
+      },
+      {
+        type: 'object', required: ['type', 'branch', 'proposal', 'reasons'],
+        properties: {
+          type: { const: 'proposal-stale' }, branch: branchCode, proposal: { type: 'integer' },
+          reasons: { type: 'array', items: suspensionReason },
+        },
+      },
+    ],
   },
   'api/proposal.json': {
     $id: 'api/proposal.json',
@@ -96,10 +138,17 @@ export const API_SCHEMAS: Record<string, Record<string, unknown>> = {
       baseRevision: { type: 'integer' },
       override: { description: '营业部调整方案 YAML。The override YAML as sent.', type: 'string' },
       reason: { type: 'string' },
-      status: { type: 'string', enum: ['submitted', 'approved', 'rejected', 'withdrawn'] },
+      status: { type: 'string', enum: ['submitted', 'approved', 'rejected', 'withdrawn', 'superseded'] },
       submittedBy: { type: 'string' },
       submittedAt: instant,
       overrideId: { type: 'integer' },
+      replaces: { description: '本申请变基取代的申请。The proposal this one rebased.', type: 'integer' },
+      replacedBy: { description: '变基取代本申请的申请。The proposal that rebased this one.', type: 'integer' },
+      stale: {
+        description: '待审批申请已过时:总部此后修改了它涉及的内容,须由营业部变基后才能批准。Pending and stale: head office changed what it touches; it must be rebased before approval.',
+        type: 'object', required: ['revision', 'reasons'],
+        properties: { revision: { type: 'integer' }, reasons: { type: 'array', items: suspensionReason } },
+      },
       steps: {
         type: 'array',
         items: {

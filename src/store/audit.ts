@@ -8,8 +8,14 @@ import { maybeOne, type Db, type Sql } from './db.ts';
 
 export const AUDIT_ACTIONS = [
   'revision.publish',
+  'revision.reschedule',
+  'revision.supersede',
+  'override.suspend',
   'proposal.submit',
   'proposal.rebase',
+  'proposal.stale',
+  'proposal.rebase-request',
+  'proposal.supersede',
   'proposal.approve',
   'proposal.reject',
   'proposal.withdraw',

@@ -7,11 +7,10 @@
 import { ZhiduError } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import { policySetHash } from '../policy/hash.ts';
-import { applyOverride } from '../policy/override.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import type { StoreContext } from './context.ts';
 import { maybeOne } from './db.ts';
-import { conflictingPaths } from './rebase.ts';
+import { overrideFit } from './rebase.ts';
 import type { Revisions, RevisionSummary } from './revisions.ts';
 
 export interface Override {
@@ -44,6 +43,17 @@ export interface EffectivePolicy {
   readonly hash: string;
 }
 
+/** An override in force now, or approved to take force later, with how it fares on the revision it meets then. */
+export interface OverrideState {
+  readonly override: Override;
+  /** In force now (else scheduled: it takes force at its effective instant). */
+  readonly inForce: boolean;
+  /** The revision it applies to (now, or at its effective instant). */
+  readonly revision: number;
+  readonly status: 'applied' | 'suspended';
+  readonly problems: readonly Diagnostic[];
+}
+
 interface Resolved { set: PolicySet; hash: string; status: 'none' | 'applied' | 'suspended'; problems: Diagnostic[] }
 
 export class Overrides {
@@ -66,6 +76,21 @@ export class Overrides {
     return rows.map(overrideFromRow);
   }
 
+  /** Each branch's override in force now and those approved for later, with their status (head office sees suspensions here). */
+  async states(branch?: string): Promise<OverrideState[]> {
+    const now = this.ctx.now();
+    const all = await this.list(branch);
+    const states: OverrideState[] = [];
+    for (const o of all) {
+      const inForce = o.effectiveFrom <= now;
+      if (inForce ? (await this.at(o.branch, now))?.id !== o.id : all.some((x) => x.branch === o.branch && x.id > o.id && x.effectiveFrom <= o.effectiveFrom)) continue;
+      const at = inForce ? now : o.effectiveFrom;
+      const effective = await this.effectivePolicy(o.branch, at);
+      states.push({ override: o, inForce, revision: effective.revision.id, status: effective.overrideStatus === 'suspended' ? 'suspended' : 'applied', problems: effective.problems });
+    }
+    return states;
+  }
+
   /** What a decision for `branch` (or head office's plain set, without one) uses at `instant`. */
   async effectivePolicy(branch?: string, instant: Date = this.ctx.now()): Promise<EffectivePolicy> {
     const revision = await this.revisions.at(instant);
@@ -77,19 +102,9 @@ export class Overrides {
 
   private async resolve(revisionId: number, override: Override | undefined): Promise<Resolved> {
     const base = await this.revisions.policySet(revisionId);
-    const plain = (status: Resolved['status'], problems: Diagnostic[]): Resolved => ({ set: base, hash: policySetHash(base), status, problems });
-    if (!override) return plain('none', []);
-    if (override.baseRevision !== revisionId) {
-      const conflicts = conflictingPaths(override.override, await this.revisions.policySet(override.baseRevision), base);
-      if (conflicts.length > 0) {
-        return plain('suspended', conflicts.map((path) => ({
-          file: 'override', path, line: 1, column: 1, code: 'OVERRIDE_OUT_OF_BOUNDS' as const, severity: 'error' as const,
-          message: `Head office changed ${path} in revision ${revisionId} after override ${override.id} was approved against revision ${override.baseRevision}.`,
-        })));
-      }
-    }
-    const result = applyOverride(base, override.override, 'override');
-    if (!result.valid) return plain('suspended', [...result.diagnostics]);
-    return { set: result.effective, hash: policySetHash(result.effective), status: 'applied', problems: [] };
+    if (!override) return { set: base, hash: policySetHash(base), status: 'none', problems: [] };
+    const fit = overrideFit(override.override, override.baseRevision, await this.revisions.policySet(override.baseRevision), base, revisionId);
+    if (fit.status === 'suspended') return { set: base, hash: policySetHash(base), status: 'suspended', problems: [...fit.problems] };
+    return { set: fit.set, hash: policySetHash(fit.set), status: 'applied', problems: [] };
   }
 }

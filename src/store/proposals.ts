@@ -1,20 +1,27 @@
-// Branch proposals: submitted → approved / rejected / withdrawn, each step with actor, time and
-// comment. Approval turns the proposal into that branch's override from its effective instant,
-// rebasing it onto the revision then in force when head office left its paths alone.
+// Branch proposals: submitted → approved / rejected / withdrawn / superseded, each step with
+// actor, time and comment. Approval turns the proposal into that branch's override from its
+// effective instant, rebasing it onto the revision then in force when head office left its paths
+// alone. A proposal head office has since moved the ground under is stale: it cannot be
+// approved; head office rejects it or asks the branch to rebase it, and the branch rebases it in
+// one step (a new proposal against the revision in force, superseding this one).
 import { badInput, ZhiduError } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import type { Change } from '../policy/diff.ts';
 import { applyOverride, type OverrideResult } from '../policy/override.ts';
+import { canonicalJson } from '../policy/hash.ts';
+import { parsePolicyYaml } from '../policy/yaml.ts';
 import { appendAudit } from './audit.ts';
 import { notifyChange } from './changes.ts';
 import { notInPast, type StoreContext } from './context.ts';
 import { maybeOne, one, writeTransaction, type Sql } from './db.ts';
 import { overrideFromRow, type Override, type OverrideRow } from './overrides.ts';
-import { conflictingPaths } from './rebase.ts';
+import { conflictingPaths, overrideFit } from './rebase.ts';
+import type { SuspensionReason } from './publish-plan.ts';
 import { revisionIdAt, type Revisions } from './revisions.ts';
 
-export type ProposalStatus = 'submitted' | 'approved' | 'rejected' | 'withdrawn';
-export type ProposalAction = 'submitted' | 'rebased' | 'approved' | 'rejected' | 'withdrawn';
+export type ProposalStatus = 'submitted' | 'approved' | 'rejected' | 'withdrawn' | 'superseded';
+export type ProposalAction = 'submitted' | 'rebased' | 'approved' | 'rejected' | 'withdrawn' | 'stale' | 'rebase-requested' | 'superseded';
+export const PROPOSAL_STATUSES: readonly ProposalStatus[] = ['submitted', 'approved', 'rejected', 'withdrawn', 'superseded'];
 
 export interface ProposalStep {
   readonly action: ProposalAction;
@@ -37,11 +44,18 @@ export interface Proposal {
   readonly steps: readonly ProposalStep[];
   /** Set once approved. */
   readonly overrideId?: number;
+  /** The proposal this one rebased (and superseded). */
+  readonly replaces?: number;
+  /** The proposal that rebased this one. */
+  readonly replacedBy?: number;
+  /** Pending only: head office changed what it touches since its base; it cannot be approved until rebased. */
+  readonly stale?: { readonly revision: number; readonly reasons: readonly SuspensionReason[] };
 }
 
 export interface SubmitInput { branch: string; baseRevision: number; override: string; reason: string; actor: string }
 export interface ApproveInput { id: number; actor: string; comment?: string; effectiveFrom?: Date }
 export interface DecideInput { id: number; actor: string; comment?: string }
+export interface RebaseInput { id: number; actor: string; override?: string; reason?: string }
 
 export const BRANCH_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
@@ -59,10 +73,19 @@ function changeSummary(changes: ReadonlyMap<string, readonly Change[]>): Record<
   return [...changes].flatMap(([kind, list]) => list.map((c) => ({ path: `/${kind}${c.path}`, op: c.op, before: c.before ?? null, after: c.after ?? null }))).slice(0, 50);
 }
 
-interface ProposalRow { id: number; branch: string; base_revision: number; override_yaml: string; reason: string; submitted_by: string; submitted_at: Date; status: ProposalStatus; override_id: number | null }
+interface ProposalRow { id: number; branch: string; base_revision: number; override_yaml: string; reason: string; submitted_by: string; submitted_at: Date; status: ProposalStatus; override_id: number | null; replaces: number | null; replaced_by: number | null }
 interface StepRow { proposal_id: number; action: ProposalAction; actor: string; at: Date; comment: string; detail: Record<string, unknown> | null }
 
-const SELECT_PROPOSALS = `select p.*, o.id as override_id from proposals p left join overrides o on o.proposal_id = p.id`;
+const SELECT_PROPOSALS = `select p.*, o.id as override_id, (select min(x.id) from proposals x where x.replaces = p.id) as replaced_by
+  from proposals p left join overrides o on o.proposal_id = p.id`;
+
+/** The same override, however it is written (comments, order, quoting). */
+function sameContent(a: string, b: string): boolean {
+  if (a === b) return true;
+  const pa = parsePolicyYaml(a);
+  const pb = parsePolicyYaml(b);
+  return pa.problems.length === 0 && pb.problems.length === 0 && canonicalJson(pa.value) === canonicalJson(pb.value);
+}
 
 export class Proposals {
   constructor(private readonly ctx: StoreContext, private readonly revisions: Revisions) {}
@@ -74,19 +97,64 @@ export class Proposals {
     const result = applyOverride(await this.revisions.policySet(base.id), input.override, 'override');
     if (!result.valid) throw overrideRefused(result);
     const at = this.ctx.now();
+    const id = await writeTransaction(this.ctx.db, (tx) => this.insert(tx, { ...input, baseRevision: base.id }, at, result));
+    return (await this.get(id))!;
+  }
+
+  /**
+   * The branch's rebase in one step: the same override (or an edited one) proposed against the
+   * revision in force now, superseding this pending proposal in the same transaction.
+   */
+  async rebase(input: RebaseInput): Promise<Proposal> {
+    const p = await this.pending(input.id);
+    const target = (await this.revisions.at())?.id;
+    if (target === undefined) throw new ZhiduError('NOT_FOUND', 'No policy revision is in force to rebase onto.');
+    const override = input.override ?? p.override;
+    const result = applyOverride(await this.revisions.policySet(target), override, 'override');
+    if (!result.valid) throw overrideRefused(result);
+    const at = this.ctx.now();
     const id = await writeTransaction(this.ctx.db, async (tx) => {
-      const row = await one<{ id: number }>(tx,
-        `insert into proposals (branch, base_revision, override_yaml, reason, submitted_by, submitted_at)
-         values ($1, $2, $3, $4, $5, $6) returning id`,
-        [input.branch, base.id, input.override, input.reason, input.actor, at]);
-      await this.step(tx, row.id, 'submitted', input.actor, at, input.reason, { baseRevision: base.id });
-      await appendAudit(tx, {
-        at, actor: input.actor, action: 'proposal.submit', subject: `proposal:${row.id}`,
-        summary: { branch: input.branch, baseRevision: base.id, reason: input.reason, changes: changeSummary(result.changes) },
-      });
-      return row.id;
+      const closed = await maybeOne<{ id: number }>(tx, `update proposals set status = 'superseded' where id = $1 and status = 'submitted' returning id`, [p.id]);
+      if (!closed) throw new ZhiduError('CONFLICT', `Proposal ${p.id} was decided meanwhile.`);
+      const newId = await this.insert(tx, { branch: p.branch, baseRevision: target, override, reason: input.reason ?? p.reason, actor: input.actor }, at, result, p.id);
+      await this.step(tx, p.id, 'superseded', input.actor, at, '', { by: newId, baseRevision: target });
+      await appendAudit(tx, { at, actor: input.actor, action: 'proposal.supersede', subject: `proposal:${p.id}`, summary: { branch: p.branch, by: newId, baseRevision: target } });
+      return newId;
     });
     return (await this.get(id))!;
+  }
+
+  /** Head office asks the branch to rebase a pending proposal (typically a stale one); it stays pending. */
+  async requestRebase(input: DecideInput): Promise<Proposal> {
+    const p = await this.pending(input.id);
+    const at = this.ctx.now();
+    await writeTransaction(this.ctx.db, async (tx) => {
+      const still = await maybeOne<{ status: string }>(tx, 'select status from proposals where id = $1', [p.id]);
+      if (still?.status !== 'submitted') throw new ZhiduError('CONFLICT', `Proposal ${p.id} was decided meanwhile.`);
+      await this.step(tx, p.id, 'rebase-requested', input.actor, at, input.comment ?? '', p.stale ? { revision: p.stale.revision } : undefined);
+      await appendAudit(tx, { at, actor: input.actor, action: 'proposal.rebase-request', subject: `proposal:${p.id}`, summary: { branch: p.branch, comment: input.comment ?? '' } });
+    });
+    return (await this.get(p.id))!;
+  }
+
+  /** Inserts a pending proposal with its first step and audit entry; a second with the same content is PROPOSAL_DUPLICATE. */
+  private async insert(tx: Sql, input: SubmitInput, at: Date, result: OverrideResult, replaces?: number): Promise<number> {
+    const { rows: pending } = await tx.query<{ id: number; override_yaml: string }>(
+      `select id, override_yaml from proposals where branch = $1 and status = 'submitted' order by id`, [input.branch]);
+    const twin = pending.find((q) => sameContent(q.override_yaml, input.override));
+    if (twin) {
+      throw new ZhiduError('PROPOSAL_DUPLICATE', `Branch ${input.branch} already has proposal ${twin.id} pending with the same content; withdraw or rebase that one instead.`, [{ proposal: twin.id }]);
+    }
+    const row = await one<{ id: number }>(tx,
+      `insert into proposals (branch, base_revision, override_yaml, reason, submitted_by, submitted_at, replaces)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [input.branch, input.baseRevision, input.override, input.reason, input.actor, at, replaces ?? null]);
+    await this.step(tx, row.id, 'submitted', input.actor, at, input.reason, { baseRevision: input.baseRevision, ...(replaces !== undefined ? { replaces } : {}) });
+    await appendAudit(tx, {
+      at, actor: input.actor, action: 'proposal.submit', subject: `proposal:${row.id}`,
+      summary: { branch: input.branch, baseRevision: input.baseRevision, reason: input.reason, ...(replaces !== undefined ? { replaces } : {}), changes: changeSummary(result.changes) },
+    });
+    return row.id;
   }
 
   async approve(input: ApproveInput): Promise<{ proposal: Proposal; override: Override }> {
@@ -167,7 +235,7 @@ export class Proposals {
     const conflicts = conflictingPaths(p.override, await this.revisions.policySet(p.baseRevision), await this.revisions.policySet(target));
     if (conflicts.length > 0) {
       throw new ZhiduError('PROPOSAL_STALE',
-        `Head office changed ${conflicts.join(', ')} since revision ${p.baseRevision}; the branch must propose again against revision ${target}.`,
+        `Proposal ${p.id} is stale: head office changed ${conflicts.join(', ')} in revision ${target} since revision ${p.baseRevision}, which it was written against. It cannot be approved as it is: reject it, or ask branch ${p.branch} to rebase it.`,
         conflicts.map((path) => ({ path, baseRevision: p.baseRevision, currentRevision: target })));
     }
     return { from: p.baseRevision, to: target };
@@ -196,12 +264,29 @@ export class Proposals {
     const { rows } = await this.ctx.db.query<ProposalRow>(`${SELECT_PROPOSALS} ${where} order by p.id`, params);
     if (rows.length === 0) return [];
     const steps = await this.ctx.db.query<StepRow>('select * from proposal_steps where proposal_id = any($1::int[]) order by id', [rows.map((r) => r.id)]);
-    return rows.map((r) => ({
-      id: r.id, branch: r.branch, baseRevision: r.base_revision, override: r.override_yaml, reason: r.reason,
-      submittedBy: r.submitted_by, submittedAt: r.submitted_at, status: r.status,
-      steps: steps.rows.filter((s) => s.proposal_id === r.id).map((s) => ({ action: s.action, actor: s.actor, at: s.at, comment: s.comment, ...(s.detail ? { detail: s.detail } : {}) })),
-      ...(r.override_id !== null ? { overrideId: r.override_id } : {}),
-    }));
+    const current = rows.some((r) => r.status === 'submitted') ? (await this.revisions.at())?.id : undefined;
+    const proposals: Proposal[] = [];
+    for (const r of rows) {
+      const stale = r.status === 'submitted' && current !== undefined ? await this.staleness(r, current) : undefined;
+      proposals.push({
+        id: r.id, branch: r.branch, baseRevision: r.base_revision, override: r.override_yaml, reason: r.reason,
+        submittedBy: r.submitted_by, submittedAt: r.submitted_at, status: r.status,
+        steps: steps.rows.filter((s) => s.proposal_id === r.id).map((s) => ({ action: s.action, actor: s.actor, at: s.at, comment: s.comment, ...(s.detail ? { detail: s.detail } : {}) })),
+        ...(r.override_id !== null ? { overrideId: r.override_id } : {}),
+        ...(r.replaces !== null ? { replaces: r.replaces } : {}),
+        ...(r.replaced_by !== null ? { replacedBy: r.replaced_by } : {}),
+        ...(stale ? { stale } : {}),
+      });
+    }
+    return proposals;
+  }
+
+  /** Why a pending proposal no longer applies to the revision in force, if it does not. */
+  private async staleness(r: ProposalRow, current: number): Promise<Proposal['stale']> {
+    if (current === r.base_revision) return undefined;
+    const fit = overrideFit(r.override_yaml, r.base_revision, await this.revisions.policySet(r.base_revision), await this.revisions.policySet(current), current);
+    if (fit.status === 'applied') return undefined;
+    return { revision: current, reasons: fit.problems.map((d) => ({ path: d.path, code: d.code, message: d.message })) };
   }
 }
 

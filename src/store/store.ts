@@ -2,7 +2,7 @@
 // overrides, tokens, audit trail, decision records, change feed). The same code runs on the
 // embedded engine and on PostgreSQL; only opening differs.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ZhiduError } from '../errors.ts';
 import { AuditTrail } from './audit.ts';
 import { ChangeFeed, type ChangeListener } from './changes.ts';
@@ -91,7 +91,7 @@ export class Store {
     if (problems.length > 0) throw new ZhiduError('POLICY_INVALID', `${rulesDir} cannot be read as a policy set.`, problems);
     let headOfficeToken: string | undefined;
     const revision = await this.revisions.publishIf(
-      { documents, actor, note: `first start: ${rulesDir}`, effectiveFrom: options.effectiveFrom ?? new Date(0) },
+      { documents, actor, note: `首次启动:基线制度 ${basename(rulesDir)}/ · first start: the baseline policy set`, effectiveFrom: options.effectiveFrom ?? new Date(0) },
       async (tx) => (await maybeOne(tx, 'select 1 from revisions limit 1')) === undefined,
       async (tx) => {
         if (!(await this.tokens.hasHeadOfficeToken(tx))) {

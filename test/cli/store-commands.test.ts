@@ -98,6 +98,30 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
     expect((await zhidu('revisions', 'list')).out.trim().split('\n')).toHaveLength(2);
   });
 
+  it('refuses a folder that changes nothing, and lists a publish\'s effects until they are acknowledged', async () => {
+    const same = await zhidu('revisions', 'publish', RULES_DIR);
+    expect(same.code).toBe(1);
+    expect(same.err).toMatch(/^error: REVISION_UNCHANGED These documents decide exactly as revision 1 /m);
+
+    // An immediate publish lands before revision 2 (scheduled for 2999): the schedule is kept, once acknowledged.
+    const edited = join(scratch, 'edited');
+    cpSync(RULES_DIR, edited, { recursive: true });
+    const file = join(edited, 'vip.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^source: .*$/m, 'source: 2027年修订'));
+    const asked = await zhidu('revisions', 'publish', edited, '--note', 'vip source');
+    expect(asked.code).toBe(1);
+    expect(asked.err).toMatch(/effect: scheduled revision 2 \(from 2998-12-31T16:00:00.000Z\) is published again after this one, rebased/);
+    expect(asked.err).toMatch(/run again with --yes/);
+    expect((await zhidu('revisions', 'list')).out.trim().split('\n')).toHaveLength(2);
+
+    const done = await zhidu('revisions', 'publish', edited, '--note', 'vip source', '--yes');
+    expect(done.code).toBe(0);
+    expect(done.out).toMatch(/^revision 3 sha256:\S+ active from /);
+    expect(done.out).toMatch(/^revision 4 publishes scheduled revision 2 again, rebased$/m);
+    const listed = (await zhidu('revisions', 'list')).out.trim().split('\n').map((l) => l.split('\t').slice(0, 2));
+    expect(listed).toEqual([['1', 'superseded'], ['2', 'superseded'], ['3', 'active'], ['4', 'scheduled']]);
+  });
+
   it('creates a token shown once on the last line, lists without it, revokes it', async () => {
     const created = await zhidu('token', 'create', '--role', 'head-office', '--name', 'ci');
     expect(created.code).toBe(0);
@@ -126,7 +150,7 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
   it('audit verify: exit 0 on an intact chain, exit 1 naming the first altered entry', async () => {
     const intact = await zhidu('audit', 'verify');
     expect(intact.code).toBe(0);
-    expect(intact.out).toMatch(/^audit chain intact: 5 entries; head 5 sha256:/);
+    expect(intact.out).toMatch(/^audit chain intact: 7 entries; head 7 sha256:/);
 
     const store = await openStore(options);
     await (store as unknown as { db: Db }).db.transaction(async (tx) => {

@@ -18,6 +18,7 @@ const NOT_FROM_ONE_FILE: Record<string, string> = {
   KIND_DUPLICATE: 'test/policy/policy-set.test.ts validates a set with a kind twice',
   OVERRIDE_OUT_OF_BOUNDS: 'test/policy/override.test.ts',
   OVERRIDE_KIND_UNKNOWN: 'test/policy/override.test.ts',
+  OVERRIDE_BASE_CHANGED: 'test/store/publish-plan.test.ts (head office changes a path an approved override sets)',
 };
 
 interface Fixture {

@@ -14,8 +14,14 @@ let s: TestServer;
 beforeAll(async () => { s = await openTestServer(); });
 afterAll(async () => { await s?.close(); });
 
+/** Each proposal its own threshold: a branch may not have two pending with the same content. */
+let proposals = 0;
+function distinctOverride(): string {
+  proposals += 1;
+  return THRESHOLD_OVERRIDE.replace('2.5', String(2 + proposals / 1000));
+}
 async function proposal(by: TokenName = 'branch0101'): Promise<number> {
-  const r = await s.call(by, { method: 'POST', url: '/v1/branches/0101/proposals', payload: { baseRevision: await activeRevision(), override: THRESHOLD_OVERRIDE, reason: 'table' } });
+  const r = await s.call(by, { method: 'POST', url: '/v1/branches/0101/proposals', payload: { baseRevision: await activeRevision(), override: distinctOverride(), reason: 'table' } });
   return r.json().id as number;
 }
 async function activeRevision(): Promise<number> {
@@ -35,9 +41,9 @@ const TABLE: [string, () => Promise<InjectOptions>, Record<Caller, number>][] = 
   ['POST /v1/decide/{decision}/batch', async () => ({ method: 'POST', url: '/v1/decide/classification/batch?branch=0101', headers: ndjson, payload: '{"assets":1,"turnover":1}\n' }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
   ['GET /v1/revisions', async () => ({ method: 'GET', url: '/v1/revisions' }), { none: 401, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
   ['GET /v1/revisions/{id}', async () => ({ method: 'GET', url: '/v1/revisions/1' }), { none: 401, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
-  ['POST /v1/revisions', async () => ({ method: 'POST', url: '/v1/revisions', payload: { documents: {}, note: 'table' } }), { none: 401, headOffice: 201, own: 403, other: 403, system: 403, auditor: 403 }],
+  ['POST /v1/revisions', async () => ({ method: 'POST', url: '/v1/revisions', payload: { documents: {}, note: 'table', force: true, acknowledge: true } }), { none: 401, headOffice: 201, own: 403, other: 403, system: 403, auditor: 403 }],
   ['POST /v1/validate (override)', async () => ({ method: 'POST', url: '/v1/validate', payload: { branch: '0101', override: THRESHOLD_OVERRIDE } }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
-  ['POST /v1/branches/{code}/proposals', async () => ({ method: 'POST', url: '/v1/branches/0101/proposals', payload: { baseRevision: await activeRevision(), override: THRESHOLD_OVERRIDE, reason: 'table' } }), { none: 401, headOffice: 201, own: 201, other: 403, system: 403, auditor: 403 }],
+  ['POST /v1/branches/{code}/proposals', async () => ({ method: 'POST', url: '/v1/branches/0101/proposals', payload: { baseRevision: await activeRevision(), override: distinctOverride(), reason: 'table' } }), { none: 401, headOffice: 201, own: 201, other: 403, system: 403, auditor: 403 }],
   ['GET /v1/proposals?branch=', async () => ({ method: 'GET', url: '/v1/proposals?branch=0101' }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
   ['GET /v1/proposals/{id}', async () => ({ method: 'GET', url: `/v1/proposals/${await proposal()}` }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
   ['POST /v1/proposals/{id}/approve', async () => ({ method: 'POST', url: `/v1/proposals/${await proposal()}/approve`, payload: {} }), { none: 401, headOffice: 200, own: 403, other: 403, system: 403, auditor: 403 }],

@@ -19,7 +19,7 @@ describe('revisions', () => {
     const list = await s.call('branch0101', { method: 'GET', url: '/v1/revisions' });
     expect(list.json()).toEqual([{
       id: 1, hash: expect.stringMatching(/^sha256:/), status: 'active', effectiveFrom: '1970-01-01T00:00:00.000Z',
-      publishedAt: expect.any(String), publishedBy: 'system', note: expect.stringMatching(/^first start: /),
+      publishedAt: expect.any(String), publishedBy: 'system', note: '首次启动:基线制度 rules/ · first start: the baseline policy set',
     }]);
     const one = (await s.call('auditor', { method: 'GET', url: '/v1/revisions/1' })).json();
     expect(Object.keys(one.documents).sort()).toHaveLength(11);
@@ -71,7 +71,11 @@ describe('revisions', () => {
 
 describe('POST /v1/validate', () => {
   it('checks documents as the set they would make, without storing them', async () => {
-    expect((await s.call('branch0101', { method: 'POST', url: '/v1/validate', payload: { documents: { classification: rulesText('classification') } } })).json()).toEqual({ valid: true, problems: [] });
+    // Unchanged from the revision in force, and landing before the one scheduled in 30 days (kept).
+    expect((await s.call('branch0101', { method: 'POST', url: '/v1/validate', payload: { documents: { classification: rulesText('classification') } } })).json()).toEqual({
+      valid: true, problems: [], revision: 1, effectiveFrom: expect.any(String), unchanged: true,
+      effects: [{ type: 'revision-rescheduled', revision: 2, effectiveFrom: expect.any(String), kinds: ['classification'], overrides: [] }],
+    });
     const r = await s.call('system', { method: 'POST', url: '/v1/validate', payload: { documents: { classification: 'kind: classification\n' } } });
     expect(r.statusCode).toBe(200);
     expect(r.json().valid).toBe(false);
@@ -152,7 +156,7 @@ describe('proposals and the effective policy of a branch', () => {
     expect(r.statusCode).toBe(403);
     expect(r.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'A proposal cannot be approved by whoever submitted it.' } });
     // Nor may it withdraw a proposal it did not submit; the branch may.
-    const q = (await propose('branch0202', '0202', THRESHOLD_OVERRIDE)).json();
+    const q = (await propose('branch0202', '0202', THRESHOLD_OVERRIDE.replace('2.5', '2.6'))).json();
     const w = await s.call('headOffice', { method: 'POST', url: `/v1/proposals/${q.id}/withdraw` });
     expect(w.json()).toEqual({ error: { code: 'FORBIDDEN', message: `Proposal ${q.id} is branch 0202's to withdraw; head office rejects it instead.` } });
     expect((await s.call('branch0202', { method: 'POST', url: `/v1/proposals/${q.id}/withdraw` })).json()).toMatchObject({ status: 'withdrawn' });

@@ -38,7 +38,7 @@ describe.each(ENGINES)('change notification on %s', (engine) => {
     const heard = collector();
     await listener.onChange((c) => heard.changes.push(c));
 
-    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq' });
+    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq', force: true });
     expect(await heard.next((c) => c.type === 'revision')).toMatchObject({ type: 'revision', id: 2 });
 
     await t.store.revisions.publish({ documents: { classification: 'kind: classification\n' }, actor: 'hq' }).catch(() => undefined);
@@ -58,7 +58,7 @@ describe.each(ENGINES)('change notification on %s', (engine) => {
     expect(await heard.next((c) => c.type === 'token')).toEqual({ type: 'token', id: info.id });
     await t.store.tokens.revoke(info.id, 'hq');
     // A publish after it, heard in order: by then a second revocation notice would have come.
-    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq' });
+    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq', force: true });
     await heard.next((c) => c.type === 'revision');
     expect(heard.changes.filter((c) => c.type === 'token')).toHaveLength(1);
   });
@@ -83,7 +83,7 @@ describe('change notification across processes (PostgreSQL)', () => {
       `select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
     expect(rows.length).toBeGreaterThan(0);
     await heard.next((c) => c.type === 'resync', 5000);
-    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq' });
+    await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, actor: 'hq', force: true });
     expect(await heard.next((c) => c.type === 'revision')).toMatchObject({ id: 2 });
   });
 });

@@ -24,6 +24,7 @@ for (let i = 1; ; i++) {
     documents: { classification: classificationWithThreshold((2 + (i % 20) / 10).toFixed(1)) },
     actor: `crash-child:${process.pid}`,
     note: `loop ${i}`,
+    force: true,
   });
   process.stdout.write(`published ${revision.id}\n`);
   const decisionId = randomUUID();

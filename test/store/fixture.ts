@@ -24,6 +24,13 @@ export function classificationWithSource(source: string): string {
   return fixtureDocuments().classification!.replace(/^source: .*$/m, `source: ${source}`);
 }
 
+/** rules/service-package.yaml with another `source:` line. */
+export function servicePackageWithSource(source: string): string {
+  const text = fixtureDocuments()['service-package']!;
+  if (!/^source: .*$/m.test(text)) throw new Error('rules/service-package.yaml has no top-level source line');
+  return text.replace(/^source: .*$/m, `source: ${source}`);
+}
+
 /**
  * The fixture set is complete for these tests: the real validator demands every kind, which
  * other people are still writing. One test checks the real validator separately.

@@ -58,7 +58,7 @@ describe('PostgreSQL going away and coming back', () => {
     for (const id of acknowledged) expect(await store.decisions.get(id), id).toBeDefined();
     expect(await store.decisions.get(during)).toBeUndefined();
     await record(randomUUID());
-    await store.revisions.publish({ documents: { classification: fixtureDocuments().classification! }, actor: 'hq' });
+    await store.revisions.publish({ documents: { classification: fixtureDocuments().classification! }, actor: 'hq', force: true });
     await eventually(async () => { if (!heard.some((c) => c.type === 'revision' && c.id === 2)) throw new Error('not heard'); }, 2000);
     expect((await store.audit.verify()).ok).toBe(true);
   });

@@ -84,7 +84,7 @@ describe.each(ENGINES)('proposals on %s', (engine) => {
 
   it('rebases onto a newer revision when head office left the override paths alone, and records it', async () => {
     const p = await submitted(t.store, '0501');
-    const moved = await t.store.revisions.publish({ documents: { classification: classificationWithSource('第五条') }, actor: 'hq' });
+    const moved = await t.store.revisions.publish({ documents: { classification: classificationWithSource('第五条') }, actor: 'hq', acknowledge: true });
     const { proposal, override } = await t.store.proposals.approve({ id: p.id, actor: 'hq' });
     expect(override.baseRevision).toBe(moved.id);
     expect(proposal.steps.map((s) => s.action)).toEqual(['submitted', 'rebased', 'approved']);
@@ -98,7 +98,7 @@ describe.each(ENGINES)('proposals on %s', (engine) => {
 
   it('PROPOSAL_STALE when head office changed a path the override touches; the proposal stays open', async () => {
     const p = await submitted(t.store, '0601');
-    const moved = await t.store.revisions.publish({ documents: { classification: classificationWithThreshold(3.2) }, actor: 'hq' });
+    const moved = await t.store.revisions.publish({ documents: { classification: classificationWithThreshold(3.2) }, actor: 'hq', acknowledge: true });
     const err = await rejection(t.store.proposals.approve({ id: p.id, actor: 'hq' }));
     expect(err.code).toBe('PROPOSAL_STALE');
     expect(err.details).toEqual([{ path: '/classification/turnoverThreshold', baseRevision: p.baseRevision, currentRevision: moved.id }]);
@@ -124,7 +124,7 @@ describe.each(ENGINES)('proposals on %s', (engine) => {
     const p = await submitted(t.store, '0801');
     await t.store.proposals.approve({ id: p.id, actor: 'hq' });
     t.clock.advance(DAY);
-    await t.store.revisions.publish({ documents: { classification: classificationWithThreshold(3.4) }, actor: 'hq' });
+    await t.store.revisions.publish({ documents: { classification: classificationWithThreshold(3.4) }, actor: 'hq', acknowledge: true });
     const effective = await t.store.overrides.effectivePolicy('0801');
     expect(effective.overrideStatus).toBe('suspended');
     expect(effective.problems[0]).toMatchObject({ path: '/classification/turnoverThreshold' });

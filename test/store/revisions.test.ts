@@ -5,7 +5,7 @@ import { policySetHash } from '../../src/policy/hash.ts';
 import { loadPolicyTexts } from '../../src/policy/policy-set.ts';
 import { fullSetValidator } from '../../src/store/context.ts';
 import {
-  classificationWithSource, classificationWithThreshold, DAY, ENGINES, fixtureDocuments, HOUR,
+  classificationWithSource, classificationWithThreshold, DAY, servicePackageWithSource, ENGINES, fixtureDocuments, HOUR,
   openTestStore, rejection, type TestStore,
 } from './helpers.ts';
 
@@ -87,18 +87,64 @@ describe.each(ENGINES)('revisions on %s', (engine) => {
     expect((await t.store.revisions.at(start))?.id).toBe(base);
   });
 
-  it('a later publish supersedes a scheduled one from its own effective date; scheduled ones carry over from what will be in force', async () => {
+  it('a publish landing before a scheduled revision keeps the schedule (rebased) unless told to replace it', async () => {
     const active = await latest();
     const start = t.clock.now().getTime();
     const a = await t.store.revisions.publish({ documents: { classification: classificationWithThreshold(2.7) }, effectiveFrom: new Date(start + 10 * DAY), actor: 'a' });
     // Scheduled after revision a: carries classification 2.7 over from a, not from the active one.
-    const b = await t.store.revisions.publish({ documents: { 'service-package': fixtureDocuments()['service-package']! }, effectiveFrom: new Date(start + 20 * DAY), actor: 'a' });
+    const b = await t.store.revisions.publish({ documents: { 'service-package': servicePackageWithSource('第十条') }, effectiveFrom: new Date(start + 20 * DAY), actor: 'a' });
     expect((await t.store.revisions.get(b.id))?.documents.classification).toContain('turnoverThreshold: 2.7');
-    const c = await t.store.revisions.publish({ documents: { classification: classificationWithSource('第四条') }, effectiveFrom: new Date(start + 15 * DAY), actor: 'a' });
-    // c (day 15) was published after b (day 20): from day 15 on, c is in force and b never comes.
-    expect((await t.store.revisions.at(new Date(start + 25 * DAY)))?.id).toBe(c.id);
+
+    // c (day 15) lands before b (day 20): without acknowledgement nothing happens.
+    const c = { documents: { classification: classificationWithSource('第四条') }, effectiveFrom: new Date(start + 15 * DAY), actor: 'a' };
+    const refused = await rejection(t.store.revisions.publish(c));
+    expect(refused.code).toBe('EFFECTS_UNACKNOWLEDGED');
+    const [{ effectsId, effects }] = refused.details as [{ effectsId: string; effects: unknown[] }];
+    expect(effects).toEqual([{ type: 'revision-rescheduled', revision: b.id, effectiveFrom: new Date(start + 20 * DAY).toISOString(), kinds: ['service-package'], overrides: [] }]);
+    expect(await latest()).toBe(b.id);
+
+    const kept = await t.store.revisions.publish({ ...c, acknowledge: effectsId });
+    expect(kept.rescheduled).toEqual([{ replaces: b.id, id: kept.id + 1 }]);
+    const bAgain = await t.store.revisions.get(kept.id + 1);
+    // b again, at its own instant: its own service-package over c's classification.
+    expect(bAgain).toMatchObject({ replaces: b.id, effectiveFrom: new Date(start + 20 * DAY), status: 'scheduled', note: b.note });
+    expect(bAgain?.documents['service-package']).toContain('第十条');
+    expect(bAgain?.documents.classification).toContain('source: 第四条');
+    expect((await t.store.revisions.at(new Date(start + 12 * DAY)))?.id).toBe(a.id);
+    expect((await t.store.revisions.at(new Date(start + 15 * DAY)))?.id).toBe(kept.id);
+    expect((await t.store.revisions.at(new Date(start + 20 * DAY - 1)))?.id).toBe(kept.id);
+    expect((await t.store.revisions.at(new Date(start + 20 * DAY)))?.id).toBe(kept.id + 1);
     const statuses = Object.fromEntries((await t.store.revisions.list()).map((r) => [r.id, r.status]));
-    expect([statuses[active], statuses[a.id], statuses[b.id], statuses[c.id]]).toEqual(['active', 'scheduled', 'superseded', 'scheduled']);
+    expect([statuses[active], statuses[a.id], statuses[b.id], statuses[kept.id], statuses[kept.id + 1]]).toEqual(['active', 'scheduled', 'superseded', 'scheduled', 'scheduled']);
+    expect((await t.store.revisions.summaryOf(b.id))?.replacedBy).toBe(kept.id + 1);
+    const entries = (await t.store.audit.list()).slice(-2);
+    expect(entries.map((e) => [e.action, e.subject])).toEqual([['revision.publish', `revision:${kept.id}`], ['revision.reschedule', `revision:${b.id}`]]);
+    expect(entries[1]?.summary).toMatchObject({ republishedAs: kept.id + 1, after: kept.id });
+
+    // Replacing: d (day 18) supersedes b's second coming, and says so.
+    const d = { documents: { classification: classificationWithSource('第六条') }, effectiveFrom: new Date(start + 18 * DAY), actor: 'a', scheduled: 'replace' as const };
+    const asked = await rejection(t.store.revisions.publish(d));
+    expect((asked.details as [{ effects: unknown[] }])[0].effects).toEqual([{ type: 'revision-superseded', revision: kept.id + 1, effectiveFrom: new Date(start + 20 * DAY).toISOString(), reason: 'replaced' }]);
+    const replaced = await t.store.revisions.publish({ ...d, acknowledge: true });
+    expect(replaced.rescheduled).toEqual([]);
+    expect((await t.store.revisions.at(new Date(start + 25 * DAY)))?.id).toBe(replaced.id);
+    expect((await t.store.revisions.get(replaced.id))?.documents['service-package']).not.toContain('第十条');
+    expect((await t.store.audit.list()).at(-1)).toMatchObject({ action: 'revision.supersede', subject: `revision:${kept.id + 1}`, summary: { by: replaced.id, reason: 'replaced' } });
+  });
+
+  it('refuses to publish what is already in force unless forced', async () => {
+    const inForce = await t.store.revisions.at();
+    const documents = (await t.store.revisions.get(inForce!.id))!.documents;
+    const err = await rejection(t.store.revisions.publish({ documents, actor: 'a' }));
+    expect(err.code).toBe('REVISION_UNCHANGED');
+    expect(err.message).toContain(`revision ${inForce!.id}`);
+    // A comment alone does not change a decision either.
+    const commented = await rejection(t.store.revisions.publish({ documents: { classification: `# 注释\n${documents.classification}` }, actor: 'a' }));
+    expect(commented.code).toBe('REVISION_UNCHANGED');
+    const before = await latest();
+    const forced = await t.store.revisions.publish({ documents: { classification: `# 注释\n${documents.classification}` }, actor: 'a', force: true, acknowledge: true });
+    expect(forced.id).toBe(before + 1);
+    expect((await t.store.audit.list()).find((e) => e.subject === `revision:${forced.id}`)?.summary).toMatchObject({ forced: true });
   });
 
   it('refuses an effective date in the past', async () => {

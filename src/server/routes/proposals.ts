@@ -4,7 +4,7 @@
 // proposal (the store refuses a submitter's approval); withdrawing is for the submitting branch.
 import type { FastifyInstance } from 'fastify';
 import { ZhiduError } from '../../errors.ts';
-import { actorOf, type Principal, type Proposal, type ProposalStatus } from '../../store/index.ts';
+import { actorOf, PROPOSAL_STATUSES, type Principal, type Proposal, type ProposalStatus } from '../../store/index.ts';
 import { ANY_ROLE, HEAD_OFFICE, READERS, actFor, principalOf } from '../auth.ts';
 import { instantOf, notFound, type ServerContext } from '../context.ts';
 import { problemOf } from '../error-handler.ts';
@@ -50,7 +50,7 @@ export async function proposalRoutes(app: FastifyInstance, ctx: ServerContext): 
       tags: ['overrides'], summary: 'List proposals (a branch token sees its own)', security: [{ bearer: [] }],
       querystring: {
         type: 'object', additionalProperties: false,
-        properties: { branch: branchCode, status: { type: 'string', enum: ['submitted', 'approved', 'rejected', 'withdrawn'] } },
+        properties: { branch: branchCode, status: { type: 'string', enum: [...PROPOSAL_STATUSES] } },
       },
       response: withErrors({ 200: { type: 'array', items: ref('api/proposal.json') } }),
     },
@@ -158,5 +158,69 @@ export async function proposalRoutes(app: FastifyInstance, ctx: ServerContext): 
       branch, asOf, revision: e.revision, ...(e.override ? { override: e.override } : {}), overrideStatus: e.overrideStatus,
       hash: e.hash, documents: Object.fromEntries([...e.set.documents].map(([kind, d]) => [kind, d.value])), problems: e.problems.map(problemOf),
     };
+  });
+
+  app.post<{ Params: { id: number }; Body: { override?: string; reason?: string } }>('/v1/proposals/:id/rebase', {
+    config: { access: { roles: ['branch', 'head-office'] } },
+    schema: {
+      tags: ['overrides'], summary: 'Rebase a pending proposal onto the revision in force (the submitting branch, or whoever submitted it)', security: [{ bearer: [] }],
+      description: '一步变基:以现行版本为基准提交同一(或修改后的)调整,并取代原申请。One step: the same override (or the one sent) proposed against the revision in force; the old proposal ends as superseded.',
+      params: idParams,
+      body: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          override: { description: '修改后的调整(缺省为原调整)。The override, edited (default: the same).', type: 'string' },
+          reason: { type: 'string', maxLength: 2000 },
+        },
+      },
+      response: withErrors({ 201: ref('api/proposal.json') }, 404, 409, 422),
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const p = await visibleProposal(ctx, principal, request.params.id);
+    if (principal.role !== 'branch' && p.submittedBy !== actorOf(principal)) {
+      throw new ZhiduError('FORBIDDEN', `Proposal ${p.id} is branch ${p.branch}'s to rebase; head office asks the branch to (request-rebase).`);
+    }
+    const { override, reason } = request.body;
+    const rebased = await ctx.store.proposals.rebase({ id: p.id, actor: actorOf(principal), ...(override !== undefined ? { override } : {}), ...(reason !== undefined ? { reason } : {}) });
+    return reply.code(201).send(rebased);
+  });
+
+  app.post<{ Params: { id: number }; Body: { comment?: string } }>('/v1/proposals/:id/request-rebase', {
+    config: { access: HEAD_OFFICE },
+    schema: {
+      tags: ['overrides'], summary: 'Ask the branch to rebase a pending proposal (head office)', security: [{ bearer: [] }],
+      description: '总部请营业部按现行版本重新确认(通常因申请已过时);申请保持待审批。The proposal stays pending; the branch sees the request and the comment.',
+      params: idParams, body: commentBody, response: withErrors({ 200: ref('api/proposal.json') }, 404, 409),
+    },
+  }, async (request) => ctx.store.proposals.requestRebase({ id: request.params.id, actor: actorOf(principalOf(request)), ...(request.body.comment !== undefined ? { comment: request.body.comment } : {}) }));
+
+  app.get<{ Querystring: { branch?: string } }>('/v1/overrides', {
+    config: { access: READERS },
+    schema: {
+      tags: ['overrides'], summary: 'Branch overrides in force and approved for later, with their status (a branch token sees its own)', security: [{ bearer: [] }],
+      description: '总部据此查看各营业部被暂停的调整及原因。Head office sees each branch\'s suspended overrides and why.',
+      querystring: { type: 'object', additionalProperties: false, properties: { branch: branchCode } },
+      response: withErrors({
+        200: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['id', 'branch', 'proposalId', 'baseRevision', 'override', 'effectiveFrom', 'approvedAt', 'approvedBy', 'inForce', 'revision', 'status', 'problems'],
+            properties: {
+              id: { type: 'integer' }, branch: branchCode, proposalId: { type: 'integer' }, baseRevision: { type: 'integer' }, override: { type: 'string' },
+              effectiveFrom: instant, approvedAt: instant, approvedBy: { type: 'string' },
+              inForce: { description: '现行(否则为预定生效)。In force now (else it takes force at effectiveFrom).', type: 'boolean' },
+              revision: { description: '其适用的总部版本。The head-office revision it applies to.', type: 'integer' },
+              status: { type: 'string', enum: ['applied', 'suspended'] },
+              problems: { type: 'array', items: ref('api/problem.json') },
+            },
+          },
+        },
+      }),
+    },
+  }, async (request) => {
+    const branch = actFor(principalOf(request), request.query.branch);
+    const states = await ctx.store.overrides.states(branch);
+    return states.map((s) => ({ ...s.override, inForce: s.inForce, revision: s.revision, status: s.status, problems: s.problems.map(problemOf) }));
   });
 }

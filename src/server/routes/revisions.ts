@@ -1,5 +1,7 @@
 // Policy revisions: list and read (every role), publish (head office). Kinds not sent carry
 // over from the revision in force; an invalid set is 422 POLICY_INVALID and nothing is stored.
+// A publish with effects (scheduled revisions it lands before, overrides it suspends, proposals
+// it makes stale) needs them acknowledged; one that changes nothing needs `force`.
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../../store/index.ts';
 import { HEAD_OFFICE, READERS, principalOf } from '../auth.ts';
@@ -12,7 +14,32 @@ const documentsSchema = {
   additionalProperties: { type: 'string' },
 };
 
-interface PublishBody { documents: Record<string, string>; effectiveFrom?: string; note?: string }
+interface PublishBody {
+  documents: Record<string, string>; effectiveFrom?: string; note?: string;
+  baseRevision?: number; scheduled?: 'keep' | 'replace'; acknowledge?: true | string; force?: boolean;
+}
+
+/** The publish options shared by POST /v1/revisions and POST /v1/validate (a preview of the same publish). */
+export const publishOptions = {
+  baseRevision: { description: '编辑所依据的版本;此后他人修改了同一类别则 409 REVISION_CONFLICT。The revision the documents were edited from; a kind changed since by another publish is 409 REVISION_CONFLICT.', type: 'integer', minimum: 1 },
+  scheduled: {
+    description: '本次发布插入到预定版本之前时:keep(默认)在其生效时重新发布该预定版本(变基到本次发布之上);replace 取代之。Scheduled revisions this publish lands before: keep (default) publishes each again at its instant, rebased onto this one; replace supersedes them.',
+    type: 'string', enum: ['keep', 'replace'],
+  },
+} as const;
+
+const publishedSchema = {
+  allOf: [ref('api/revision-summary.json'), {
+    type: 'object', required: ['rescheduled', 'effects'],
+    properties: {
+      rescheduled: {
+        description: '在本版本之后按原生效时间重新发布的预定版本。Scheduled revisions published again after this one, at their own instants.',
+        type: 'array', items: { type: 'object', required: ['replaces', 'id'], properties: { replaces: { type: 'integer' }, id: { type: 'integer' } } },
+      },
+      effects: { type: 'array', items: ref('api/publish-effect.json') },
+    },
+  }],
+};
 
 export async function revisionRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/v1/revisions', {
@@ -49,16 +76,27 @@ export async function revisionRoutes(app: FastifyInstance, ctx: ServerContext): 
           documents: documentsSchema,
           effectiveFrom: { type: 'string', format: 'date-time' },
           note: { type: 'string', maxLength: 2000 },
+          ...publishOptions,
+          acknowledge: {
+            description: '确认发布的影响:POST /v1/validate 或 409 EFFECTS_UNACKNOWLEDGED 给出的 effectsId(影响变化则再次 409),或 true(接受任何影响)。Acknowledges the effects: the effectsId from POST /v1/validate or the 409 (refused again if they changed), or true for whatever they are.',
+            oneOf: [{ type: 'string', pattern: '^sha256:[0-9a-f]{64}$' }, { const: true }],
+          },
+          force: { description: '即使与现行版本决策完全相同也发布。Publish even when the set decides exactly as the revision in force.', type: 'boolean' },
         },
       },
-      response: withErrors({ 201: ref('api/revision-summary.json') }, 409, 413, 422),
+      response: withErrors({ 201: publishedSchema }, 404, 409, 413, 422),
     },
   }, async (request, reply) => {
     const effectiveFrom = instantOf(request.body.effectiveFrom, 'effectiveFrom');
+    const { documents, note, baseRevision, scheduled, acknowledge, force } = request.body;
     const summary = await ctx.store.revisions.publish({
-      documents: request.body.documents,
+      documents,
       ...(effectiveFrom ? { effectiveFrom } : {}),
-      note: request.body.note ?? '',
+      ...(baseRevision !== undefined ? { baseRevision } : {}),
+      ...(scheduled ? { scheduled } : {}),
+      ...(acknowledge !== undefined ? { acknowledge } : {}),
+      ...(force ? { force } : {}),
+      note: note ?? '',
       actor: actorOf(principalOf(request)),
     });
     await ctx.cache.refresh();

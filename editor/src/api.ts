@@ -123,7 +123,7 @@ export class Api {
 
   revisions(): Promise<RevisionSummary[]> { return this.call('GET', '/v1/revisions'); }
   revision(id: number): Promise<Revision> { return this.call('GET', `/v1/revisions/${id}`); }
-  publish(body: { documents: Record<string, string>; effectiveFrom?: string; note: string }): Promise<RevisionSummary> {
+  publish(body: { documents: Record<string, string>; effectiveFrom?: string; note: string; baseRevision?: number; acknowledge?: string; force?: boolean }): Promise<RevisionSummary> {
     return this.call('POST', '/v1/revisions', body);
   }
   validateDocuments(documents: Record<string, string>, signal?: AbortSignal): Promise<Validation> {

@@ -259,6 +259,10 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.waitForSelector('#publish-status .notice.ok', { timeout: 20_000 });
     await page.fill('#publish-note', '2026年度复核,条文不变');
     await page.click('#publish-button');
+    // Only a comment changed: the server says it decides as the revision in force, and head office publishes anyway.
+    await page.waitForSelector('#publish-force', { timeout: 20_000 });
+    expect(await page.textContent('#publish-result')).toContain('决策完全相同');
+    await page.click('#publish-force');
     await page.waitForSelector('#publish-result .notice.ok', { timeout: 20_000 });
     const revisions = await api<unknown[]>(server.base, server.tokens.headOffice, 'GET', '/v1/revisions');
     expect(revisions.body).toHaveLength(2);

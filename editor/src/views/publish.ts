@@ -3,7 +3,7 @@
 // refused here while any edited document has a problem, and the server refuses it too.
 import { ApiError, validationOutcome } from '../api.ts';
 import { KINDS, SCHEMAS, type App } from '../app.ts';
-import { busy, debounce, field, h, isoFromLocal, notice, progress, replace } from '../dom.ts';
+import { busy, debounce, field, formatTime, h, isoFromLocal, notice, progress, replace } from '../dom.ts';
 import { placeProblems, problemsByKind, problemsFrom, type MarkerData } from '../lib/markers.ts';
 import { localiseDescriptions } from '../lib/override-schema.ts';
 import { editorOn, onMarkersChanged, schemaMarkers, setServerMarkers, yamlModel, type Disposer } from '../monaco/editors.ts';
@@ -11,6 +11,19 @@ import { prepareSchemas, type monaco } from '../monaco/setup.ts';
 import { fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
 
 const DRAFTS = 'zhidu.draft.publish';
+
+type Effect = { type: string; [field: string]: unknown };
+
+/** One effect of a publish in the reader's language, naming branches, revisions and paths. */
+function describeEffect(app: App, e: Effect): string {
+  const paths = (e.reasons as { path: string }[] | undefined)?.map((r) => r.path).join(', ') ?? '';
+  const params = {
+    branch: String(e.branch ?? ''), override: String(e.override ?? ''), proposal: String(e.proposal ?? ''), revision: String(e.revision ?? ''),
+    from: formatTime(String(e.from ?? e.effectiveFrom ?? ''), app.lang), paths, kinds: ((e.overrides as string[] | undefined) ?? []).map((k) => app.kindTitle(k)).join('、'),
+  };
+  if (e.type === 'revision-rescheduled' && params.kinds !== '') return app.t('effect.revision-rescheduled-overrides', params);
+  return app.t(`effect.${e.type}` as never, params);
+}
 
 export async function render(app: App, root: HTMLElement, params: string[]): Promise<Disposer> {
   const t = app.t;
@@ -113,6 +126,33 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     revalidate();
   }
 
+  /** Publishes the checked drafts; a refusal that needs the publisher's word (effects, nothing changed) offers it. */
+  function send(docs: Record<string, string>, extra: { acknowledge?: string; force?: boolean } = {}): Promise<void> {
+    return busy(publish, async () => {
+      try {
+        const at = isoFromLocal(effective.value);
+        const published = await app.api.publish({ documents: docs, note: note.value.trim(), baseRevision: policy.revision.id, ...(at ? { effectiveFrom: at } : {}), ...extra });
+        sessionStorage.removeItem(DRAFTS);
+        replace(result, notice('ok', t('published', { id: published.id })));
+        await app.activePolicy(true);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'EFFECTS_UNACKNOWLEDGED') {
+          const [{ effectsId, effects }] = err.details as [{ effectsId: string; effects: Effect[] }];
+          const confirm = h('button', { type: 'button', class: 'primary', id: 'publish-confirm', onclick: () => void send(docs, { ...extra, acknowledge: effectsId }) }, t('publishConfirm'));
+          replace(result, notice('warn', t('publishEffects')), h('ul', { id: 'publish-effects' }, effects.map((e) => h('li', { 'data-effect': e.type }, describeEffect(app, e)))), h('div', { class: 'actions' }, confirm));
+          return;
+        }
+        if (err instanceof ApiError && err.code === 'REVISION_UNCHANGED') {
+          const force = h('button', { type: 'button', id: 'publish-force', onclick: () => void send(docs, { ...extra, force: true }) }, t('publishForce'));
+          replace(result, notice('info', t('publishUnchanged', { id: policy.revision.id })), h('div', { class: 'actions' }, force));
+          return;
+        }
+        if (err instanceof ApiError) applyProblems(problemsFrom(err.details), docs);
+        replace(result, app.error(err));
+      }
+    });
+  }
+
   publish.addEventListener('click', () => {
     replace(result);
     const docs = edited();
@@ -124,18 +164,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       return;
     }
     if (note.value.trim() === '') { replace(result, notice('warn', t('noteRequired'))); note.focus(); return; }
-    void busy(publish, async () => {
-      try {
-        const at = isoFromLocal(effective.value);
-        const published = await app.api.publish({ documents: docs, note: note.value.trim(), ...(at ? { effectiveFrom: at } : {}) });
-        sessionStorage.removeItem(DRAFTS);
-        replace(result, notice('ok', t('published', { id: published.id })));
-        await app.activePolicy(true);
-      } catch (err) {
-        if (err instanceof ApiError) applyProblems(problemsFrom(err.details), docs);
-        replace(result, app.error(err));
-      }
-    });
+    void send(docs);
   });
 
   replace(root, h('section', { class: 'publish' },

@@ -126,7 +126,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     db = await openPostgresDb(options.databaseUrl);
   } else if (options.dataDir !== undefined) {
     mkdirSync(options.dataDir, { recursive: true });
-    lock = DataDirLock.acquire(options.dataDir);
+    lock = await DataDirLock.acquire(options.dataDir);
     try {
       db = await openPgliteDb({ dataDir: join(options.dataDir, 'pglite'), ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
     } catch (err) {

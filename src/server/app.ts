@@ -75,7 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const cache = new PolicyCache(store, now);
-  const auth = new Authenticator(store, config.tokenCacheMs);
+  const auth = new Authenticator(store, config.tokenCacheMs, config.tokenOutageMs);
   const metrics = new Metrics(store, cache, { processMetrics: options.processMetrics ?? false });
   const ctx: ServerContext = { store, config, cache, metrics, auth, now };
 

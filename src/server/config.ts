@@ -33,6 +33,8 @@ export interface ServerConfig {
   readonly dbPoolSize: number;
   /** Milliseconds a query waits for a free PostgreSQL connection (or a new one to connect) before the request is answered 503. */
   readonly dbPoolTimeoutMs: number;
+  /** How long a token confirmed before the store became unreachable keeps working without it (0: not at all); a revocation made meanwhile is not heard of until it is back. */
+  readonly tokenOutageMs: number;
   /** Seconds a 503 answer asks the client to wait before trying again (Retry-After). */
   readonly retryAfterSeconds: number;
 }
@@ -58,6 +60,7 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['ZHIDU_REQUEST_TIMEOUT_MS', 'cut off a request after this long (default 120000; batches excepted)'],
   ['ZHIDU_DB_POOL_SIZE', 'PostgreSQL connections at most (default 10)'],
   ['ZHIDU_DB_POOL_TIMEOUT_MS', 'wait this long for a PostgreSQL connection before answering 503 (default 5000)'],
+  ['ZHIDU_TOKEN_OUTAGE_MS', 'keep accepting tokens seen before the store became unreachable for this long (default 600000; 0 = no)'],
   ['ZHIDU_RETRY_AFTER', 'seconds a 503 answer says to wait (Retry-After; default 5)'],
 ];
 
@@ -90,6 +93,7 @@ export function resolveConfig({ env = process.env, flags = {}, overrides = {} }:
     validateResponses: false,
     dbPoolSize: integer('ZHIDU_DB_POOL_SIZE', env.ZHIDU_DB_POOL_SIZE, 10, 1, 1000),
     dbPoolTimeoutMs: integer('ZHIDU_DB_POOL_TIMEOUT_MS', env.ZHIDU_DB_POOL_TIMEOUT_MS, 5_000, 1, 600_000),
+    tokenOutageMs: integer('ZHIDU_TOKEN_OUTAGE_MS', env.ZHIDU_TOKEN_OUTAGE_MS, 600_000, 0, 24 * 3600_000),
     retryAfterSeconds: integer('ZHIDU_RETRY_AFTER', env.ZHIDU_RETRY_AFTER, 5, 1, 3600),
     ...overrides,
   };

@@ -56,7 +56,7 @@ export async function runServe(flags: ServeFlags, io: CliIo, env: NodeJS.Process
   let store: Store;
   try {
     const { openStore, storeOptionsFrom } = await import('../store/index.ts');
-    store = await openStore(storeOptionsFrom({ dataDir: config.dataDir }, env));
+    store = await openStore({ ...storeOptionsFrom({ dataDir: config.dataDir }, env), pool: { size: config.dbPoolSize, timeoutMs: config.dbPoolTimeoutMs } });
   } catch (err) {
     io.stderr.write(`error: ${err instanceof StoreBusyError ? err.message : `cannot open the store: ${(err as Error).message}`}\n`);
     return EXIT.NO;

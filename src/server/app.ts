@@ -75,12 +75,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const cache = new PolicyCache(store, now);
-  const auth = new Authenticator(store, config.tokenCacheMs);
+  const auth = new Authenticator(store, config.tokenCacheMs, config.tokenOutageMs);
   const metrics = new Metrics(store, cache, { processMetrics: options.processMetrics ?? false });
   const ctx: ServerContext = { store, config, cache, metrics, auth, now };
 
   installValidation(app, { validateResponses: config.validateResponses });
-  installErrorHandler(app);
+  installErrorHandler(app, { retryAfterSeconds: config.retryAfterSeconds });
   registerSchemas(app);
 
   // Hooks on every request are callbacks, not async functions: each Promise is a turn of the
@@ -111,7 +111,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       openapi: '3.1.0',
       info: {
         title: '制度 zhidu — policy decisions API',
-        description: 'Client-service policy decisions, revisions and branch overrides. Errors: `{"error": {"code", "message", "details"?}}`; codes in docs/errors.md.',
+        description: 'Client-service policy decisions, revisions and branch overrides. Errors: `{"error": {"code", "message", "details"?}}`; codes in docs/errors.md. ' +
+          'A 503 (`UNAVAILABLE`: the database cannot serve now; `TIMEOUT`) carries `Retry-After` in seconds.',
         version: '1',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `zhidu token create` or POST /v1/tokens.' } } },

@@ -4,11 +4,14 @@
 // (stored hashed) and remembered briefly, so the hot path does not query the store each time:
 // a remembered token is answered in the same turn, without a Promise or a second hash. A
 // revocation anywhere on the store (another server process included) makes every server forget
-// what it remembers as soon as the store's change notification arrives.
+// what it remembers as soon as the store's change notification arrives. While the store cannot
+// be asked (down, saturated), a token it confirmed within the last `outageMs` keeps working, so
+// decisions go on from the compiled policies in memory; a revocation made meanwhile cannot be
+// heard of until the store is back (README "Restarts and outages").
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ZhiduError } from '../errors.ts';
-import type { Principal, Role, Store } from '../store/index.ts';
+import { StoreUnavailableError, type Principal, type Role, type Store } from '../store/index.ts';
 
 export type Access = 'public' | { readonly roles: readonly Role[] };
 
@@ -48,13 +51,14 @@ export function tokenKey(header: string | undefined): string | undefined {
 }
 
 export class Authenticator {
-  private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  /** `confirmed`: when the store last said yes, which bounds trusting it through an outage. */
+  private readonly cache = new Map<string, { principal: Principal | undefined; until: number; confirmed: number }>();
   private readonly failures = new Map<string, { count: number; until: number }>();
   /** Counts forget()s: a lookup that began before one does not remember what it found. */
   private generation = 0;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly store: Store, private readonly ttlMs: number) {}
+  constructor(private readonly store: Store, private readonly ttlMs: number, private readonly outageMs = 0) {}
 
   /** Listens for revocations (and reconnections, after which anything may have changed). */
   async start(): Promise<void> {
@@ -84,11 +88,18 @@ export class Authenticator {
 
   private async lookUp(token: string, key: string, address: string, now: number): Promise<Principal> {
     const generation = this.generation;
-    const principal = await this.store.tokens.authenticate(token);
+    let principal: Principal | undefined;
+    try {
+      principal = await this.store.tokens.authenticate(token);
+    } catch (err) {
+      const remembered = err instanceof StoreUnavailableError ? this.throughOutage(key, now) : undefined;
+      if (remembered) return remembered;
+      throw err;
+    }
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     // Unknown tokens are not remembered: a token created elsewhere works at once. Nor is one
     // read before a revocation that was heard of meanwhile.
-    if (principal && generation === this.generation) this.cache.set(key, { principal, until: now + this.ttlMs });
+    if (principal && generation === this.generation) this.cache.set(key, { principal, until: now + this.ttlMs, confirmed: now });
     if (!principal) {
       this.countFailure(address, now);
       throw new ZhiduError('UNAUTHENTICATED', 'The token is unknown or has been revoked.');
@@ -102,6 +113,17 @@ export class Authenticator {
       if (this.failures.size >= CACHE_LIMIT) this.failures.clear();
       this.failures.set(address, { count: 1, until: now + 60_000 });
     } else f.count++;
+  }
+
+  /**
+   * The store cannot be asked: a token it confirmed less than `outageMs` ago stands, and is not
+   * asked about again for another TTL (each asking waits for the store to refuse).
+   */
+  private throughOutage(key: string, now: number): Principal | undefined {
+    const hit = this.cache.get(key);
+    if (!hit?.principal || now - hit.confirmed >= this.outageMs) return undefined;
+    hit.until = Math.min(now + this.ttlMs, hit.confirmed + this.outageMs);
+    return hit.principal;
   }
 
   /** After a revocation: forget every remembered token (cheap, and revocations are rare). */

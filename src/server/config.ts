@@ -27,6 +27,16 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   /** Check every response against its route schema (tests); off in production for speed. */
   readonly validateResponses: boolean;
+
+  // When the store cannot serve (README "Restarts and outages").
+  /** PostgreSQL connections at most. */
+  readonly dbPoolSize: number;
+  /** Milliseconds a query waits for a free PostgreSQL connection (or a new one to connect) before the request is answered 503. */
+  readonly dbPoolTimeoutMs: number;
+  /** How long a token confirmed before the store became unreachable keeps working without it (0: not at all); a revocation made meanwhile is not heard of until it is back. */
+  readonly tokenOutageMs: number;
+  /** Seconds a 503 answer asks the client to wait before trying again (Retry-After). */
+  readonly retryAfterSeconds: number;
 }
 
 export interface ConfigSources {
@@ -48,6 +58,10 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['ZHIDU_BATCH_LINE_LIMIT', 'longest NDJSON batch line in bytes (default 256 KiB)'],
   ['ZHIDU_RATE_LIMIT', 'requests per token per minute (default 600000)'],
   ['ZHIDU_REQUEST_TIMEOUT_MS', 'cut off a request after this long (default 120000; batches excepted)'],
+  ['ZHIDU_DB_POOL_SIZE', 'PostgreSQL connections at most (default 10)'],
+  ['ZHIDU_DB_POOL_TIMEOUT_MS', 'wait this long for a PostgreSQL connection before answering 503 (default 5000)'],
+  ['ZHIDU_TOKEN_OUTAGE_MS', 'keep accepting tokens seen before the store became unreachable for this long (default 600000; 0 = no)'],
+  ['ZHIDU_RETRY_AFTER', 'seconds a 503 answer says to wait (Retry-After; default 5)'],
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -77,6 +91,10 @@ export function resolveConfig({ env = process.env, flags = {}, overrides = {} }:
     tokenCacheMs: 5_000,
     shutdownTimeoutMs: 30_000,
     validateResponses: false,
+    dbPoolSize: integer('ZHIDU_DB_POOL_SIZE', env.ZHIDU_DB_POOL_SIZE, 10, 1, 1000),
+    dbPoolTimeoutMs: integer('ZHIDU_DB_POOL_TIMEOUT_MS', env.ZHIDU_DB_POOL_TIMEOUT_MS, 5_000, 1, 600_000),
+    tokenOutageMs: integer('ZHIDU_TOKEN_OUTAGE_MS', env.ZHIDU_TOKEN_OUTAGE_MS, 600_000, 0, 24 * 3600_000),
+    retryAfterSeconds: integer('ZHIDU_RETRY_AFTER', env.ZHIDU_RETRY_AFTER, 5, 1, 3600),
     ...overrides,
   };
   return Object.freeze(config);

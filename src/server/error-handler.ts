@@ -1,12 +1,15 @@
 // The one way errors leave the server: `{"error": {"code", "message", "details"?}}` with the
 // catalogue's status. fastify's own errors (bad JSON, body too large, unknown route, schema
 // validation, closing) are translated into catalogue codes; anything unexpected is INTERNAL,
-// logged by request id without its message (which may quote client data).
+// logged by request id without its message (which may quote client data). A store that cannot
+// serve (down, restarting, saturated: src/store/db.ts StoreUnavailableError) is 503 UNAVAILABLE,
+// and every 503 says when to try again (Retry-After).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { PolicyCompileError } from '../engine/decision.ts';
 import { ZhiduError, type ErrorCode } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import { isPolicyKind } from '../policy/kinds.ts';
+import { StoreUnavailableError } from '../store/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -83,15 +86,30 @@ export function toZhiduError(err: unknown): ZhiduError {
   return new ZhiduError(code, (e?.code && MESSAGES[e.code]) ?? e?.message ?? undefined);
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+export interface ErrorHandlerOptions {
+  /** Seconds a 503 answer asks the client to wait (Retry-After). */
+  retryAfterSeconds: number;
+}
+
+/** How often, at most, why the store cannot serve is logged: during an outage every request would say the same. */
+const UNAVAILABLE_LOG_MS = 1000;
+
+export function installErrorHandler(app: FastifyInstance, { retryAfterSeconds }: ErrorHandlerOptions): void {
+  let unavailableLogged = 0;
   app.setErrorHandler((err, request, reply) => {
     const z = toZhiduError(err);
     // The code goes on the request's one log line (app.ts); unexpected errors get a line of their own.
     request.errorCode = z.code;
     if (z.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    if (z instanceof StoreUnavailableError && Date.now() - unavailableLogged >= UNAVAILABLE_LOG_MS) {
+      unavailableLogged = Date.now();
+      // The reason is the driver's (an SQLSTATE, an errno code, "timeout exceeded when trying to connect"): never client data.
+      request.log.warn({ reason: z.reason }, 'store unavailable');
+    }
     const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
     // Refused before the gate set it (a malformed URL): the id is on every answer.
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
+    if (z.status === 503) void reply.header('retry-after', String(retryAfterSeconds));
     void reply.code(z.status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,5 +1,6 @@
 // The one SQL dialect the store speaks, over either engine: PGlite in a data directory or a
 // PostgreSQL pool. Everything above this file is engine-agnostic and runs the same statements.
+import { ZhiduError } from '../errors.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -59,4 +60,27 @@ export async function one<R>(sql: Sql, text: string, params: readonly unknown[] 
 export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * The database cannot serve now (down, restarting, out of connections or resources): the
+ * request is not at fault and may be retried. Both engines throw this for such failures (and
+ * only for them), so every caller answers 503 UNAVAILABLE, never 500. `reason` says which failure
+ * for the operator's log (an SQLSTATE, an errno code or the driver's words); the message, which
+ * clients see, names no host.
+ */
+export class StoreUnavailableError extends ZhiduError {
+  constructor(readonly reason: string, cause?: unknown) {
+    super('UNAVAILABLE', 'The database does not answer (down, restarting or saturated); try again shortly.');
+    this.cause = cause;
+  }
+}
+
+/**
+ * SQLSTATEs that mean "not now" rather than "not this": connection exceptions (class 08),
+ * insufficient resources (class 53: too many connections, disk full, out of memory), and the
+ * server shutting down, crashed or starting up (57P01–57P03).
+ */
+export function isOutageState(state: string | undefined): boolean {
+  return state !== undefined && (state.startsWith('08') || state.startsWith('53') || /^57P0[1-3]$/.test(state));
 }

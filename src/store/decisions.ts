@@ -3,7 +3,7 @@
 // records arriving while a write is in flight queue up and go in together as one multi-row
 // INSERT (group commit), so recording keeps pace with deciding.
 import type { StoreContext } from './context.ts';
-import { maybeOne } from './db.ts';
+import { maybeOne, StoreUnavailableError } from './db.ts';
 
 export interface DecisionRecord {
   readonly decisionId: string;
@@ -79,8 +79,9 @@ export class DecisionLog {
         await this.insert(batch.map((w) => w.record));
         for (const w of batch) w.resolve();
       } catch (err) {
-        if (batch.length === 1) batch[0]?.reject(err);
-        // One bad record (a duplicate id, a NUL in a string) must not fail its neighbours.
+        // One bad record (a duplicate id, a NUL in a string) must not fail its neighbours. A
+        // database that cannot serve fails them all at once: one by one, each would wait for it.
+        if (batch.length === 1 || err instanceof StoreUnavailableError) for (const w of batch) w.reject(err);
         else for (const w of batch) await this.insert([w.record]).then(w.resolve, w.reject);
       }
     }

@@ -1,6 +1,7 @@
 // The store's public surface: open one, then use its parts. See store.ts for the whole.
 export { openStore, Store, storeOptionsFrom, type FirstStart, type StoreOptions } from './store.ts';
 export { StoreBusyError } from './data-dir-lock.ts';
+export { StoreUnavailableError } from './db.ts';
 export { fullSetValidator, type SetValidator } from './context.ts';
 export type { StoreChange, ChangeListener } from './changes.ts';
 export type { AuditAction, AuditEntry, AuditVerification } from './audit.ts';

@@ -1,8 +1,11 @@
 // The embedded engine: PGlite (PostgreSQL compiled to WebAssembly) persisting to a folder.
 // One connection per process; PGlite queues queries and transactions itself, and LISTEN/NOTIFY
-// works within the process, which is all an embedded store has.
+// works within the process, which is all an embedded store has. It cannot go down the way a
+// server can, but it can be closed under a request (shutting down) or run out of disk or
+// memory: those leave as StoreUnavailableError, as PostgreSQL's do.
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, Sql } from './db.ts';
+import { ZhiduError } from '../errors.ts';
+import { isOutageState, sqlState, StoreUnavailableError, type Db, type Sql } from './db.ts';
 
 export interface PgliteOpenOptions {
   /** Folder holding the database files; absent = in memory (tests). */
@@ -11,14 +14,30 @@ export interface PgliteOpenOptions {
   loadDataDir?: Blob;
 }
 
-function wrap(conn: Pick<PGlite, 'query' | 'exec'>): Sql {
+/** A failure as StoreUnavailableError when the database cannot serve now; anything else as it is. */
+function outage(pg: PGlite, err: unknown): unknown {
+  if (err instanceof StoreUnavailableError) return err;
+  if (pg.closed) return new StoreUnavailableError('closed', err);
+  const state = sqlState(err);
+  return isOutageState(state) ? new StoreUnavailableError(state!, err) : err;
+}
+
+function wrap(pg: PGlite, conn: Pick<PGlite, 'query' | 'exec'>): Sql {
   return {
     async query<R>(text: string, params: readonly unknown[] = []) {
-      const result = await conn.query<R>(text, [...params]);
-      return { rows: result.rows };
+      try {
+        const result = await conn.query<R>(text, [...params]);
+        return { rows: result.rows };
+      } catch (err) {
+        throw outage(pg, err);
+      }
     },
     async exec(text: string) {
-      await conn.exec(text);
+      try {
+        await conn.exec(text);
+      } catch (err) {
+        throw outage(pg, err);
+      }
     },
   };
 }
@@ -33,12 +52,20 @@ export async function openPgliteDb(options: PgliteOpenOptions): Promise<Db> {
 
 /** The store's view of an open PGlite (tests also keep the PGlite to dump a template). */
 export function pgliteDb(pg: PGlite): Db {
-  const sql = wrap(pg);
+  const sql = wrap(pg, pg);
   return {
     engine: 'pglite',
     query: sql.query,
     exec: sql.exec,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async transaction(fn) {
+      if (pg.closed) throw new StoreUnavailableError('closed');
+      try {
+        return await pg.transaction((tx) => fn(wrap(pg, tx)));
+      } catch (err) {
+        // The callback's own refusals (a conflict, a failed check) pass as they are.
+        throw err instanceof ZhiduError ? err : outage(pg, err);
+      }
+    },
     async listen(channel, onPayload) {
       const unlisten = await pg.listen(channel, onPayload);
       return async () => { if (!pg.closed) await unlisten(); };

@@ -1,16 +1,46 @@
 // The shared engine: a PostgreSQL pool for queries and transactions, plus one dedicated
 // connection for LISTEN that reconnects by itself when the server goes away and comes back.
+// Failures that mean "the database cannot serve now" (refused, reset, terminated by a shutdown,
+// no free connection within the pool timeout) leave as StoreUnavailableError, decided here once;
+// the pool replaces broken connections by itself, so nothing has to be reopened afterwards.
 import pg from 'pg';
-import type { Db, Sql } from './db.ts';
+import { isOutageState, StoreUnavailableError, type Db, type Sql } from './db.ts';
+
+export interface PoolOptions {
+  /** Connections at most (default 10). */
+  size?: number;
+  /** Milliseconds a query waits for a free connection, or for a new one to connect, before it is refused as unavailable (default 5000). */
+  timeoutMs?: number;
+}
+
+/** A driver failure as StoreUnavailableError when it means the database cannot serve now; anything else as it is. */
+function outage(err: unknown): unknown {
+  if (err instanceof StoreUnavailableError) return err;
+  if (err instanceof pg.DatabaseError) return isOutageState(err.code) ? new StoreUnavailableError(err.code!, err) : err;
+  // Programming faults (a parameter that does not serialise) stay what they are. Anything else the
+  // driver throws is about the connection: refused or reset (errno codes), a connect or pool-wait
+  // timeout, "Connection terminated unexpectedly", a pool already ended: pg gives those no code.
+  if (!(err instanceof Error) || err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError) return err;
+  const errno = (err as NodeJS.ErrnoException).code;
+  return new StoreUnavailableError(typeof errno === 'string' ? errno : err.message, err);
+}
 
 function wrap(conn: pg.Pool | pg.PoolClient): Sql {
   return {
     async query<R>(text: string, params: readonly unknown[] = []) {
-      const result = await conn.query(text, [...params]);
-      return { rows: result.rows as R[] };
+      try {
+        const result = await conn.query(text, [...params]);
+        return { rows: result.rows as R[] };
+      } catch (err) {
+        throw outage(err);
+      }
     },
     async exec(text: string) {
-      await conn.query(text);
+      try {
+        await conn.query(text);
+      } catch (err) {
+        throw outage(err);
+      }
     },
   };
 }
@@ -83,10 +113,11 @@ class Listener {
   }
 }
 
-export async function openPostgresDb(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+export async function openPostgresDb(url: string, options: PoolOptions = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: options.size ?? 10, connectionTimeoutMillis: options.timeoutMs ?? 5000 });
   // An idle client dropped by a server restart must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Unwrapped: opening fails with the driver's own words (which host refused), for the operator.
   await pool.query('select 1');
   const reconnected = new Set<() => void>();
   const listener = new Listener(url, () => { for (const cb of reconnected) cb(); });
@@ -96,12 +127,13 @@ export async function openPostgresDb(url: string): Promise<Db> {
     query: sql.query,
     exec: sql.exec,
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((err: unknown) => { throw outage(err); });
+      const tx = wrap(client);
       let broken: unknown;
       try {
-        await client.query('begin');
-        const result = await fn(wrap(client));
-        await client.query('commit');
+        await tx.exec('begin');
+        const result = await fn(tx);
+        await tx.exec('commit');
         return result;
       } catch (err) {
         await client.query('rollback').catch((e: unknown) => { broken = e; });

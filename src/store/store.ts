@@ -14,7 +14,7 @@ import { readPolicyDir } from './files.ts';
 import { migrate } from './migrate.ts';
 import { Overrides } from './overrides.ts';
 import { openPgliteDb } from './pglite-db.ts';
-import { openPostgresDb } from './postgres-db.ts';
+import { openPostgresDb, type PoolOptions } from './postgres-db.ts';
 import { Proposals } from './proposals.ts';
 import { Revisions, type RevisionSummary } from './revisions.ts';
 import { Tokens } from './tokens.ts';
@@ -22,6 +22,8 @@ import { Tokens } from './tokens.ts';
 export interface StoreOptions {
   /** PostgreSQL connection string; when given, `dataDir` is ignored. */
   databaseUrl?: string;
+  /** PostgreSQL only: the pool's size and how long a query waits for a connection. */
+  pool?: PoolOptions;
   /** Folder of the embedded store; neither this nor `databaseUrl` = in memory (tests). */
   dataDir?: string;
   /** Embedded only: start an empty folder from this `dumpDataDir()` tarball (tests). */
@@ -123,10 +125,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   let db: Db;
   let lock: DataDirLock | undefined;
   if (options.databaseUrl) {
-    db = await openPostgresDb(options.databaseUrl);
+    db = await openPostgresDb(options.databaseUrl, options.pool);
   } else if (options.dataDir !== undefined) {
     mkdirSync(options.dataDir, { recursive: true });
-    lock = DataDirLock.acquire(options.dataDir);
+    lock = await DataDirLock.acquire(options.dataDir);
     try {
       db = await openPgliteDb({ dataDir: join(options.dataDir, 'pglite'), ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
     } catch (err) {

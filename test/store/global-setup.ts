@@ -2,7 +2,7 @@
 // (initdb + pg_ctl, as the postgres user when running as root), a migrated template database
 // to clone per test file, and a migrated PGlite template tarball. Runs only when store tests
 // are queued; when they are and the PostgreSQL binaries are missing, it fails — never skips.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -57,11 +57,23 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs a PostgreSQL binary as the postgres user (postgres refuses to run as root). */
-export function pgRun(binary: string, args: string[]): void {
+/** A PostgreSQL binary's command line, as the postgres user (postgres refuses to run as root). */
+function pgCommand(binary: string, args: string[]): [string, string[]] {
   const asRoot = process.getuid?.() === 0;
-  const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, binary), ...args]] : [join(PG_BIN, binary), args];
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, binary), ...args]] : [join(PG_BIN, binary), args];
+}
+
+export function pgRun(binary: string, args: string[]): void {
+  const [cmd, argv] = pgCommand(binary, args);
   execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** pgRun without blocking the event loop (a test keeps a server busy while PostgreSQL stops and starts). */
+export function pgRunAsync(binary: string, args: string[]): Promise<void> {
+  const [cmd, argv] = pgCommand(binary, args);
+  return new Promise((resolve, reject) => {
+    execFile(cmd, argv, (err, _stdout, stderr) => (err ? reject(new Error(`${binary} ${args.join(' ')}: ${stderr || err.message}`)) : resolve()));
+  });
 }
 
 async function startPostgres(): Promise<{ dir: string; port: number; stop: () => void }> {

@@ -29,6 +29,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { validateRoutes } from './routes/validate.ts';
 import { editorStatic } from './editor-static.ts';
 import { registerSchemas } from './schemas.ts';
+import { installUrlIntegers } from './url-integers.ts';
 import { installValidation } from './validation.ts';
 
 interface InFlight { readonly reply: FastifyReply; readonly until: number }
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let closing = false;
   const timeouts = installTimeout(app, config.requestTimeoutMs);
   installGate(app, { auth, limiter: new RateLimiter(config.rateLimitPerMinute), watch: timeouts.watch });
+  installUrlIntegers(app);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.requestEnded(request, reply);
     timeouts.ended(request);

@@ -51,6 +51,14 @@ export interface AppOptions {
   processMetrics?: boolean;
 }
 
+/** A URL the router cannot read, as a catalogue error naming what is wrong with it. */
+function refusedUrl(err: { code?: string }, url: string): ZhiduError {
+  const path = JSON.stringify(pathOf(url).slice(0, 200));
+  if (err.code === 'FST_ERR_BAD_URL') return new ZhiduError('BAD_INPUT', `The URL is malformed: ${path} holds an invalid percent-encoding.`);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ZhiduError('BAD_INPUT', `The URL is malformed: a part of ${path} is longer than any id or name.`);
+  return new ZhiduError('BAD_INPUT', `The URL ${path} cannot be routed.`);
+}
+
 function componentName(json: { $id?: string }, i: number): string {
   return json.$id ? json.$id.replace(/\.schema\.json$|\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '.') : `def-${i}`;
 }
@@ -73,6 +81,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req-${instance}-${(++requests).toString(36)}`,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // Refused before any route is found: answered in the API's error shape, with the headers every answer carries.
+    frameworkErrors: (err, request, raw) => {
+      const z = refusedUrl(err, request.url);
+      const reply = raw as unknown as FastifyReply;
+      void reply.code(z.status).header('x-request-id', request.id).header('x-content-type-options', 'nosniff').type('application/json; charset=utf-8').send(z.toJSON());
+    },
   });
 
   const cache = new PolicyCache(store, now);
@@ -121,7 +135,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => componentName(json as { $id?: string }, i) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, validatorUrl: false, staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, validatorUrl: false, staticCSP: true,
+    // The package's policy lets the page be framed by its own origin; nothing needs to frame it.
+    transformStaticCSP: (csp: string) => csp.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
 
   for (const routes of [healthRoutes, decideRoutes, batchRoutes, revisionRoutes, validateRoutes, proposalRoutes, simulateRoutes, recordRoutes, tokenRoutes]) {
     await app.register(async (scope: FastifyInstance) => routes(scope, ctx));

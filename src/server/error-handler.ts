@@ -90,12 +90,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     request.errorCode = z.code;
     if (z.code === 'INTERNAL') request.log.error({ err }, 'request failed');
     const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
-    // Refused before the gate set it (a malformed URL): the id is on every answer.
-    if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
+    // Refused before the gate set them (a malformed URL): the id and nosniff are on every answer.
+    if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
     void reply.code(z.status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    void reply.code(404).header('x-request-id', request.id).send({ error: { code: 'NOT_FOUND', message: `There is no ${request.method} ${path}.` } });
+    void reply.code(404).header('x-request-id', request.id).header('x-content-type-options', 'nosniff').send({ error: { code: 'NOT_FOUND', message: `There is no ${request.method} ${path}.` } });
   });
 }

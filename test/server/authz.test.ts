@@ -58,7 +58,7 @@ const TABLE: [string, () => Promise<InjectOptions>, Record<Caller, number>][] = 
   ['GET /v1/me', async () => ({ method: 'GET', url: '/v1/me' }), { none: 401, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
   ['GET /healthz', async () => ({ method: 'GET', url: '/healthz' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
   ['GET /readyz', async () => ({ method: 'GET', url: '/readyz' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
-  ['GET /metrics', async () => ({ method: 'GET', url: '/metrics' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
+  ['GET /metrics', async () => ({ method: 'GET', url: '/metrics' }), { none: 401, headOffice: 200, own: 403, other: 403, system: 200, auditor: 200 }],
   ['GET /docs/json', async () => ({ method: 'GET', url: '/docs/json' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
 ];
 

@@ -32,7 +32,8 @@ describe('revisions', () => {
     expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'There is no revision 99.' } });
     const bad = await s.call('system', { method: 'GET', url: '/v1/revisions/first' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toEqual({ error: { code: 'BAD_INPUT', message: 'params id: must be integer', details: [{ field: 'id', message: 'must be integer', in: 'params' }] } });
+    const message = 'must be a whole number in decimal digits, from 1 to 2147483647';
+    expect(bad.json()).toEqual({ error: { code: 'BAD_INPUT', message: `params id: ${message}`, details: [{ field: 'id', message, in: 'params' }] } });
   });
 
   it('refuses an invalid set with every problem positioned in the YAML sent, and stores nothing', async () => {

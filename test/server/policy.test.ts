@@ -108,7 +108,7 @@ describe('proposals and the effective policy of a branch', () => {
     const r = await s.call('auditor', { method: 'GET', url: `/v1/proposals/${id}` });
     expect(r.json()).toMatchObject({ id, diff: [{ kind: 'classification', path: '/turnoverThreshold', op: 'change', before: 3, after: 2.5 }], problems: [] });
     const other = await s.call('branch0202', { method: 'GET', url: `/v1/proposals/${id}` });
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
     expect((await s.call('branch0202', { method: 'GET', url: '/v1/proposals' })).json()).toEqual([]);
     expect((await s.call('branch0101', { method: 'GET', url: '/v1/proposals?status=submitted' })).json().map((p: { id: number }) => p.id)).toEqual([id]);
     expect((await s.call('branch0101', { method: 'GET', url: '/v1/proposals?branch=0202' })).statusCode).toBe(403);
@@ -199,7 +199,7 @@ describe('POST /v1/simulate', () => {
     const p = (await propose('branch0202', '0202', THRESHOLD_OVERRIDE)).json();
     expect((await simulate('branch0202', { candidate: { proposalId: p.id } })).json()).toMatchObject({ changed: 1, candidate: { proposalId: p.id, branch: '0202' } });
     const foreign = await simulate('branch0101', { candidate: { proposalId: p.id } });
-    expect(foreign.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'This token is bound to branch 0101; it may not act for branch 0202.' } });
+    expect(foreign.json()).toEqual({ error: { code: 'NOT_FOUND', message: `There is no proposal ${p.id}.` } });
     const docs = rulesText('classification').replace(/^turnoverThreshold: .*$/m, 'turnoverThreshold: 2');
     expect((await simulate('headOffice', { candidate: { documents: { classification: docs } } })).json()).toMatchObject({ changed: 2, matrix: { B: { A: 2 }, A: { A: 1 } } });
   });

@@ -7,6 +7,7 @@ import { PolicyCompileError } from '../engine/decision.ts';
 import { ZhiduError, type ErrorCode } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import { isPolicyKind } from '../policy/kinds.ts';
+import { RetryLater } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -90,6 +91,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     request.errorCode = z.code;
     if (z.code === 'INTERNAL') request.log.error({ err }, 'request failed');
     const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
+    // Every 429 says when to come back, whatever refused it.
+    if (z.status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', z instanceof RetryLater ? z.retryAfter : 60);
     // Refused before the gate set them (a malformed URL): the id and nosniff are on every answer.
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
     void reply.code(z.status).type('application/json; charset=utf-8').send(body);

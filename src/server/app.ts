@@ -12,6 +12,7 @@ import type { Store } from '../store/index.ts';
 import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
+import { RecordLimits } from './deciding.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installGate } from './gate.ts';
 import { createLogger, LazyChildLogger, pathOf } from './logging.ts';
@@ -92,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cache = new PolicyCache(store, now);
   const auth = new Authenticator(store, config.tokenCacheMs);
   const metrics = new Metrics(store, cache, { processMetrics: options.processMetrics ?? false });
-  const ctx: ServerContext = { store, config, cache, metrics, auth, now };
+  const ctx: ServerContext = { store, config, cache, metrics, auth, records: new RecordLimits(config.recordsPerMinute), now };
 
   installValidation(app, { validateResponses: config.validateResponses });
   installErrorHandler(app);

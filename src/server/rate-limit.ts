@@ -25,7 +25,7 @@ export class RateLimiter {
   }
 
   /** key's window in force at `now`, started afresh when the last one is over. */
-  private window(key: string, now: number): Window {
+  private window(key: string | number, now: number): Window {
     let w = this.windows.get(key);
     if (w === undefined || w.startedAt + this.windowMs <= now) {
       w = { count: 0, startedAt: now };
@@ -42,7 +42,7 @@ export class RateLimiter {
    * Counts one request under `key` and puts the allowance left in the answer's headers; the
    * refusal, if over the limit.
    */
-  admit(reply: FastifyReply, key: string, now = Date.now()): RetryLater | undefined {
+  admit(reply: FastifyReply, key: string | number, now = Date.now()): RetryLater | undefined {
     const w = this.window(key, now);
     w.count++;
     const resetSeconds = this.secondsLeft(w, now);
@@ -52,12 +52,12 @@ export class RateLimiter {
   }
 
   /** Counts one event under `key`: how many its window holds now, this one included. */
-  count(key: string, now = Date.now()): number {
+  count(key: string | number, now = Date.now()): number {
     return ++this.window(key, now).count;
   }
 
   /** Seconds until `key` may be counted again, when its window already holds `max` events; else 0. Counts nothing. */
-  full(key: string, now = Date.now()): number {
+  full(key: string | number, now = Date.now()): number {
     const w = this.windows.get(key);
     if (w === undefined || w.startedAt + this.windowMs <= now || w.count < this.max) return 0;
     return this.secondsLeft(w, now);

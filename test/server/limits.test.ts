@@ -1,10 +1,14 @@
 // Limits per caller, through inject(): failed authentications throttled so that they cannot lock
-// out valid tokens from the same address, every 429 with Retry-After. Runs on the embedded store
-// and on PostgreSQL (server-postgres).
+// out valid tokens from the same address, every 429 with Retry-After, and decision records
+// bounded per role (an auditor's are never kept, a record's size is bounded, recorded decisions a
+// minute are counted per token). Runs on the embedded store and on PostgreSQL (server-postgres).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestServer, type TestServer } from './helpers.ts';
+import { FROZEN_NOW } from '../helpers/policy-sets.ts';
+import { openTestServer, type TestServer, type TokenName } from './helpers.ts';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const suitability = { client: { riskLevel: 'low', assessedAt: '2026-01-15' }, product: { type: '货币型基金' } };
+const asOf = FROZEN_NOW.toISOString();
 
 function retryAfter(r: { headers: Record<string, unknown> }): number {
   const wait = Number(r.headers['retry-after']);
@@ -48,5 +52,86 @@ describe('failed authentication is throttled per caller, not per address', () =>
     expect(refused.json()).toEqual({ error: { code: 'RATE_LIMITED', message: `This token has been refused 10 times this minute; retry in ${wait} s.` } });
     // A token this server has never seen, from the same address.
     expect((await me(t.tokens.headOffice2, nat)).statusCode).toBe(200);
+  });
+});
+
+describe('decision records, per role', () => {
+  let t: TestServer;
+  beforeAll(async () => { t = await openTestServer(); });
+  afterAll(async () => { await t?.close(); });
+  const decide = (as: TokenName, payload: object) => t.call(as, { method: 'POST', url: '/v1/decide/suitability', payload });
+  const batch = (as: TokenName, lines: unknown[]) => t.call(as, {
+    method: 'POST', url: `/v1/decide/suitability/batch?asOf=${asOf}`, headers: { 'content-type': 'application/x-ndjson' },
+    payload: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+  });
+  /** Records committed by this server so far (once those in flight are in). */
+  const committed = async () => { await t.store.decisions.flush(); return t.store.decisions.stats.records; };
+
+  it('an auditor is answered, and nothing is recorded: the auditor changes nothing', async () => {
+    const before = await committed();
+    const r = await decide('auditor', { input: suitability, asOf });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ decision: 'suitability', output: { verdict: expect.any(String) }, recorded: false });
+    const lines = (await batch('auditor', [suitability, suitability])).body.trimEnd().split('\n').map((l) => JSON.parse(l) as { recorded: boolean });
+    expect(lines.map((l) => l.recorded)).toEqual([false, false]);
+    expect(await committed()).toBe(before);
+    expect(await t.store.decisions.get(r.json().decisionId)).toBeUndefined();
+    // The same decision asked by a system is recorded, as its policy says.
+    expect((await decide('system', { input: suitability, asOf })).json().recorded).toBe(true);
+    expect(await committed()).toBe(before + 1);
+  });
+
+  it('a record larger than the limit is refused with 413, saying so, and nothing of it is stored', async () => {
+    const before = await committed();
+    // Extra fields are allowed in the input and would be kept: the fault filled the disk with 8.9 MB inputs.
+    const big = { ...suitability, client: { ...suitability.client, notes: 'x'.repeat(100_000) } };
+    const r = await decide('system', { input: big, asOf });
+    expect(r.statusCode).toBe(413);
+    expect(r.json()).toEqual({
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: expect.stringMatching(/^The decision record would hold 100,\d{3} bytes of JSON \(input 100,\d{3}, output \d+, trace 0\); this server keeps records of at most 65,536 bytes, and this decision must be recorded before it is answered\. Send a smaller input\.$/),
+      },
+    });
+    // In a batch, that line alone.
+    const lines = (await batch('system', [suitability, big, suitability])).body.trimEnd().split('\n').map((l) => JSON.parse(l) as { line: number; recorded?: boolean; error?: { code: string } });
+    expect(lines.map((l) => l.recorded ?? l.error?.code)).toEqual([true, 'PAYLOAD_TOO_LARGE', true]);
+    expect(await committed()).toBe(before + 2);
+  });
+
+  it('recorded decisions a minute are counted per token, by role; decisions not recorded are not counted', async () => {
+    const tight = await openTestServer({ config: { recordsPerMinute: { 'head-office': 1000, branch: 2, system: 1000 } } });
+    try {
+      const ask = (as: TokenName, decision = 'suitability', input: object = suitability) => tight.call(as, { method: 'POST', url: `/v1/decide/${decision}`, payload: { input, asOf } });
+      expect((await ask('branch0101')).statusCode).toBe(200);
+      expect((await ask('branch0101')).statusCode).toBe(200);
+      const refused = await ask('branch0101');
+      expect(refused.statusCode).toBe(429);
+      const wait = retryAfter(refused);
+      expect(refused.json()).toEqual({ error: { code: 'RATE_LIMITED', message: `More than 2 recorded decisions a minute for a branch token; retry in ${wait} s.` } });
+      // Not recorded, so not counted; another branch token and a system have their own allowances.
+      expect((await ask('branch0101', 'classification', { assets: 1, turnover: 1 })).statusCode).toBe(200);
+      expect((await ask('branch0202')).statusCode).toBe(200);
+      expect((await ask('system')).statusCode).toBe(200);
+      const line = (await tight.call('branch0101', {
+        method: 'POST', url: '/v1/decide/suitability/batch', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(suitability)}\n`,
+      })).json() as { error: { code: string; message: string } };
+      expect(line.error).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/^More than 2 recorded decisions a minute for a branch token; retry in \d+ s\.$/) });
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it('the size limit is the server\'s setting, and counts the trace', async () => {
+    const small = await openTestServer({ config: { recordMaxBytes: 1024 } });
+    try {
+      const ask = (explain: boolean) => small.call('system', { method: 'POST', url: '/v1/decide/suitability', payload: { input: suitability, asOf, explain } });
+      expect((await ask(false)).json().recorded).toBe(true);
+      const explained = await ask(true);
+      expect(explained.statusCode).toBe(413);
+      expect(explained.json().error.message).toMatch(/^The decision record would hold [\d,]+ bytes of JSON \(input \d+, output \d+, trace [\d,]+\); this server keeps records of at most 1,024 bytes/);
+    } finally {
+      await small.close();
+    }
   });
 });

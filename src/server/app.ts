@@ -147,7 +147,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The browser editor at `/` (built when stale; see editor-static.ts).
   await app.register(editorStatic);
 
-  app.addHook('preClose', async () => { closing = true; });
+  app.addHook('preClose', async () => {
+    closing = true;
+    // While it drains, fastify answers new requests with a 503 of its own, before any hook runs:
+    // those answers carry nosniff too (a listener added now costs the requests before nothing).
+    app.server.prependListener('request', (_req, res) => { res.setHeader('x-content-type-options', 'nosniff'); });
+  });
 
   await Promise.all([cache.start(), auth.start()]);
   app.addHook('onClose', async () => {

@@ -1,20 +1,18 @@
-// Headers and leaks, through inject(): nosniff on every answer, no-store on whatever carries a
-// secret or a client's facts, the metrics behind a role (or public, or off), 404 for another
-// branch's proposal wherever one is named, and ids read strictly as decimal digits. Runs on the
-// embedded store and on PostgreSQL (server-postgres).
+// Headers, through inject() (and a real socket for what fastify answers by itself): nosniff on
+// every answer, no-store on whatever carries a secret or a client's facts, a CSP forbidding
+// framing on the pages a browser shows, and URLs the router refuses in the API's error shape.
+// Runs on the embedded store and on PostgreSQL (server-postgres).
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { FROZEN_NOW } from '../helpers/policy-sets.ts';
-import { openTestServer, THRESHOLD_OVERRIDE, type TestServer, type TokenName } from './helpers.ts';
+import { openTestServer, type TestServer, type TokenName } from './helpers.ts';
 
 let s: TestServer;
-let proposalId: number;
-beforeAll(async () => {
-  s = await openTestServer();
-  proposalId = (await s.call('branch0101', { method: 'POST', url: '/v1/branches/0101/proposals', payload: { baseRevision: 1, override: THRESHOLD_OVERRIDE, reason: 'headers' } })).json().id;
-});
+beforeAll(async () => { s = await openTestServer(); });
 afterAll(async () => { await s?.close(); });
 
 const suitability = { client: { riskLevel: 'low', assessedAt: '2026-01-15' }, product: { type: '货币型基金' } };
@@ -38,6 +36,32 @@ describe('X-Content-Type-Options: nosniff on every answer', () => {
   it.each(REQUESTS)('%s', async (_what, as, request) => {
     const r = await s.call(as, request);
     expect(r.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('the 503 fastify answers by itself while the server drains', async () => {
+    const app = await buildApp({ store: s.store, config: resolveConfig({ env: {}, overrides: { logLevel: 'silent' } }) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    // The store answers the first request slowly; the second comes on the same connection once the server is closing.
+    const ping = vi.spyOn(s.store, 'ping').mockImplementationOnce(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (b: Buffer) => { received += b.toString(); });
+    try {
+      socket.write('GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n');
+      await vi.waitFor(() => expect(ping).toHaveBeenCalled());
+      const closed = app.close();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      await closed;
+      await vi.waitFor(() => expect(received).toMatch(/HTTP\/1\.1 503[\s\S]*\r\n\r\n/));
+      const drained = received.slice(received.indexOf('HTTP/1.1 503'));
+      expect(drained.toLowerCase()).toContain('x-content-type-options: nosniff\r\n');
+    } finally {
+      ping.mockRestore();
+      socket.destroy();
+      await app.close();
+    }
   });
 
   it('a malformed URL is answered in the API\'s own error shape', async () => {

@@ -1,7 +1,8 @@
 // The one hook every request passes before its route runs, composed for each route when the
 // route is added (its access, rate limit and timeout are known then, not looked up per request):
-// the request's id and the headers every answer carries (nosniff; no-store for a token's), the timeout's watch, who the caller is and whether the route admits
-// their role, and the caller's allowance of requests. Each fastify hook costs a request a few
+// the request's id and the headers every answer carries (nosniff; no-store on a token's), the
+// timeout's watch, who the caller is and whether the route admits their role, and the caller's
+// allowance of requests. Each fastify hook costs a request a few
 // microseconds whatever it does (docs/performance.md): four hooks were a sixth of a decision's
 // request. Callback style: a remembered token costs no Promise.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';

@@ -193,8 +193,9 @@ async function main(): Promise<void> {
     children.push(bare.child);
     const alone = await start(['--import', 'tsx', fileURLToPath(import.meta.url), '--decision-only', '0']);
     children.push(alone.child);
-    // Rate limiting stays on (as in production), with a ceiling the load never reaches.
-    const zhidu = await start([join(ROOT, 'bin/zhidu.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { ZHIDU_RATE_LIMIT: '1000000000' });
+    // Rate limiting stays on (as in production), with ceilings the load never reaches: requests, and
+    // the recorded decisions of the head-office token that streams the recorded batch.
+    const zhidu = await start([join(ROOT, 'bin/zhidu.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { ZHIDU_RATE_LIMIT: '1000000000', ZHIDU_RECORD_RATE: 'head-office=1000000000' });
     children.push(zhidu.child);
     const lines = zhidu.out().split('\n');
     const token = lines[lines.findIndex((l) => l.startsWith('head-office token')) + 1]!;

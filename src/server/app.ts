@@ -12,6 +12,7 @@ import type { Store } from '../store/index.ts';
 import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
+import { RecordLimits } from './deciding.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installGate } from './gate.ts';
 import { createLogger, LazyChildLogger, pathOf } from './logging.ts';
@@ -29,6 +30,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { validateRoutes } from './routes/validate.ts';
 import { editorStatic } from './editor-static.ts';
 import { registerSchemas } from './schemas.ts';
+import { installUrlIntegers } from './url-integers.ts';
 import { installValidation } from './validation.ts';
 
 interface InFlight { readonly reply: FastifyReply; readonly until: number }
@@ -48,6 +50,14 @@ export interface AppOptions {
   now?: () => Date;
   /** Node process metrics (GC, heap) in /metrics: once per process, so off in tests. */
   processMetrics?: boolean;
+}
+
+/** A URL the router cannot read, as a catalogue error naming what is wrong with it. */
+function refusedUrl(err: { code?: string }, url: string): ZhiduError {
+  const path = JSON.stringify(pathOf(url).slice(0, 200));
+  if (err.code === 'FST_ERR_BAD_URL') return new ZhiduError('BAD_INPUT', `The URL is malformed: ${path} holds an invalid percent-encoding.`);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ZhiduError('BAD_INPUT', `The URL is malformed: a part of ${path} is longer than any id or name.`);
+  return new ZhiduError('BAD_INPUT', `The URL ${path} cannot be routed.`);
 }
 
 function componentName(json: { $id?: string }, i: number): string {
@@ -72,12 +82,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req-${instance}-${(++requests).toString(36)}`,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // Refused before any route is found: answered in the API's error shape, with the headers every answer carries.
+    frameworkErrors: (err, request, raw) => {
+      const z = refusedUrl(err, request.url);
+      const reply = raw as unknown as FastifyReply;
+      void reply.code(z.status).header('x-request-id', request.id).header('x-content-type-options', 'nosniff').type('application/json; charset=utf-8').send(z.toJSON());
+    },
   });
 
   const cache = new PolicyCache(store, now);
   const auth = new Authenticator(store, config.tokenCacheMs, config.tokenOutageMs);
   const metrics = new Metrics(store, cache, { processMetrics: options.processMetrics ?? false });
-  const ctx: ServerContext = { store, config, cache, metrics, auth, now };
+  const ctx: ServerContext = { store, config, cache, metrics, auth, records: new RecordLimits(config.recordsPerMinute), now };
 
   installValidation(app, { validateResponses: config.validateResponses });
   installErrorHandler(app, { retryAfterSeconds: config.retryAfterSeconds });
@@ -91,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let closing = false;
   const timeouts = installTimeout(app, config.requestTimeoutMs);
   installGate(app, { auth, limiter: new RateLimiter(config.rateLimitPerMinute), watch: timeouts.watch });
+  installUrlIntegers(app);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.requestEnded(request, reply);
     timeouts.ended(request);
@@ -120,7 +137,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => componentName(json as { $id?: string }, i) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, validatorUrl: false, staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, validatorUrl: false, staticCSP: true,
+    // The package's policy lets the page be framed by its own origin; nothing needs to frame it.
+    transformStaticCSP: (csp: string) => csp.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
 
   for (const routes of [healthRoutes, decideRoutes, batchRoutes, revisionRoutes, validateRoutes, proposalRoutes, simulateRoutes, recordRoutes, tokenRoutes]) {
     await app.register(async (scope: FastifyInstance) => routes(scope, ctx));
@@ -128,7 +148,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The browser editor at `/` (built when stale; see editor-static.ts).
   await app.register(editorStatic);
 
-  app.addHook('preClose', async () => { closing = true; });
+  app.addHook('preClose', async () => {
+    closing = true;
+    // While it drains, fastify answers new requests with a 503 of its own, before any hook runs:
+    // those answers carry nosniff too (a listener added now costs the requests before nothing).
+    app.server.prependListener('request', (_req, res) => { res.setHeader('x-content-type-options', 'nosniff'); });
+  });
 
   await Promise.all([cache.start(), auth.start()]);
   app.addHook('onClose', async () => {

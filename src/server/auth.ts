@@ -4,14 +4,17 @@
 // (stored hashed) and remembered briefly, so the hot path does not query the store each time:
 // a remembered token is answered in the same turn, without a Promise or a second hash. A
 // revocation anywhere on the store (another server process included) makes every server forget
-// what it remembers as soon as the store's change notification arrives. While the store cannot
-// be asked (down, saturated), a token it confirmed within the last `outageMs` keeps working, so
-// decisions go on from the compiled policies in memory; a revocation made meanwhile cannot be
-// heard of until the store is back (README "Restarts and outages").
+// what it remembers as soon as the store's change notification arrives. Failed authentications
+// are throttled per token and per address, never so that a valid token in use is locked out.
+// While the store cannot be asked (down, saturated), a token it confirmed within the last
+// `outageMs` keeps working, so decisions go on from the compiled policies in memory; a revocation
+// made meanwhile cannot be heard of until the store is back (README "Restarts and outages").
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { LruMap } from 'toad-cache';
 import { ZhiduError } from '../errors.ts';
 import { StoreUnavailableError, type Principal, type Role, type Store } from '../store/index.ts';
+import { RateLimiter, RetryLater } from './rate-limit.ts';
 
 export type Access = 'public' | { readonly roles: readonly Role[] };
 
@@ -32,8 +35,14 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const CACHE_LIMIT = 10_000;
-/** Failed authentications an address may make a minute (rate limits key on the token, and a guesser sends a new one each time). */
-const FAILURES_PER_MINUTE = 60;
+/** Times one token may be refused a minute before it is refused without asking the store (a client stuck on a revoked or mistyped token). */
+const FAILURES_PER_TOKEN = 10;
+/**
+ * Different unknown tokens an address may send a minute (a guesser sends a new one each time)
+ * before its tokens are refused without asking the store — except tokens this server has
+ * already accepted: behind a proxy or NAT, everyone shares the address with the guesser.
+ */
+const UNKNOWN_TOKENS_PER_ADDRESS = 60;
 
 /** The last Authorization header hashed and its key: the rate limit and authentication both ask, and callers mostly repeat themselves. */
 let lastHeader: string | undefined;
@@ -53,7 +62,11 @@ export function tokenKey(header: string | undefined): string | undefined {
 export class Authenticator {
   /** `confirmed`: when the store last said yes, which bounds trusting it through an outage. */
   private readonly cache = new Map<string, { principal: Principal | undefined; until: number; confirmed: number }>();
-  private readonly failures = new Map<string, { count: number; until: number }>();
+  /** Failed authentications, per token (key) and per address; see FAILURES_PER_TOKEN and UNKNOWN_TOKENS_PER_ADDRESS. */
+  private readonly failedTokens = new RateLimiter(FAILURES_PER_TOKEN, 60_000, CACHE_LIMIT);
+  private readonly guessingAddresses = new RateLimiter(UNKNOWN_TOKENS_PER_ADDRESS, 60_000, CACHE_LIMIT);
+  /** Keys of tokens the store has accepted here: still asked of the store (revocations hold) from an address throttled for guessing. */
+  private readonly accepted = new LruMap<true>(CACHE_LIMIT);
   /** Counts forget()s: a lookup that began before one does not remember what it found. */
   private generation = 0;
   private unsubscribe: (() => void) | undefined;
@@ -77,13 +90,19 @@ export class Authenticator {
     const key = tokenKey(header);
     if (!key) throw new ZhiduError('UNAUTHENTICATED', 'Send a token: Authorization: Bearer <token>.');
     const now = Date.now();
-    const failed = this.failures.get(address);
-    if (failed && failed.until > now && failed.count >= FAILURES_PER_MINUTE) {
-      throw new ZhiduError('RATE_LIMITED', `Too many unknown tokens from this address; retry in ${Math.ceil((failed.until - now) / 1000)} s.`);
-    }
     const hit = this.cache.get(key);
     if (hit && hit.until > now && hit.principal) return hit.principal;
+    this.throttle(key, address, now);
     return this.lookUp(BEARER.exec(header!)![1]!, key, address, now);
+  }
+
+  /** Refuses, without asking the store, a token refused too often, or an unknown one from an address that keeps sending new ones. */
+  private throttle(key: string, address: string, now: number): void {
+    const token = this.failedTokens.full(key, now);
+    if (token > 0) throw new RetryLater(`This token has been refused ${FAILURES_PER_TOKEN} times this minute; retry in ${token} s.`, token);
+    if (this.accepted.get(key) !== undefined) return;
+    const guessing = this.guessingAddresses.full(address, now);
+    if (guessing > 0) throw new RetryLater(`Too many unknown tokens from this address; retry in ${guessing} s.`, guessing);
   }
 
   private async lookUp(token: string, key: string, address: string, now: number): Promise<Principal> {
@@ -101,18 +120,13 @@ export class Authenticator {
     // read before a revocation that was heard of meanwhile.
     if (principal && generation === this.generation) this.cache.set(key, { principal, until: now + this.ttlMs, confirmed: now });
     if (!principal) {
-      this.countFailure(address, now);
+      this.accepted.delete(key);
+      // A token refused again is one client retrying, not a guess: the address counts each token once.
+      if (this.failedTokens.count(key, now) === 1) this.guessingAddresses.count(address, now);
       throw new ZhiduError('UNAUTHENTICATED', 'The token is unknown or has been revoked.');
     }
+    this.accepted.set(key, true);
     return principal;
-  }
-
-  private countFailure(address: string, now: number): void {
-    const f = this.failures.get(address);
-    if (!f || f.until <= now) {
-      if (this.failures.size >= CACHE_LIMIT) this.failures.clear();
-      this.failures.set(address, { count: 1, until: now + 60_000 });
-    } else f.count++;
   }
 
   /**

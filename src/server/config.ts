@@ -1,6 +1,15 @@
 // Server configuration: defaults resolved in one place from flags and the environment,
 // validated, then frozen. `ENVIRONMENT` is the list `zhidu serve --help` prints.
 import { resolve } from 'node:path';
+import type { Role } from '../store/index.ts';
+
+/** Who may read /metrics: a head-office, auditor or system token; anyone; or nobody (no route). */
+export type MetricsAccess = 'token' | 'public' | 'off';
+export const METRICS_ACCESS: readonly MetricsAccess[] = ['token', 'public', 'off'];
+
+/** The roles whose decisions are recorded: an auditor changes nothing, a record included. */
+export type RecordingRole = Exclude<Role, 'auditor'>;
+export const RECORDING_ROLES: readonly RecordingRole[] = ['head-office', 'branch', 'system'];
 
 export interface ServerConfig {
   readonly host: string;
@@ -19,6 +28,12 @@ export interface ServerConfig {
   readonly batchConcurrency: number;
   /** Requests per token (or address, without one) per minute. */
   readonly rateLimitPerMinute: number;
+  /** Who may read /metrics. */
+  readonly metrics: MetricsAccess;
+  /** Largest decision record kept, in bytes of JSON (input, output and trace); a decision whose record is larger is refused, not stored in part. */
+  readonly recordMaxBytes: number;
+  /** Recorded decisions per token a minute, by role; past it, a decision that must be recorded is refused until the minute is over. */
+  readonly recordsPerMinute: Readonly<Record<RecordingRole, number>>;
   /** Milliseconds before a request that has not answered is cut off (streamed batches excepted). */
   readonly requestTimeoutMs: number;
   /** How long a looked-up token is trusted before asking the store again (a backstop: revocations are heard of at once, auth.ts). */
@@ -57,6 +72,9 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['ZHIDU_BODY_LIMIT', 'largest JSON body in bytes (default 10 MiB)'],
   ['ZHIDU_BATCH_LINE_LIMIT', 'longest NDJSON batch line in bytes (default 256 KiB)'],
   ['ZHIDU_RATE_LIMIT', 'requests per token per minute (default 600000)'],
+  ['ZHIDU_METRICS', '/metrics for a head-office, auditor or system token (token, default), anyone (public) or nobody (off)'],
+  ['ZHIDU_RECORD_MAX_BYTES', 'largest decision record in bytes of JSON; a larger one is refused with 413 (default 64 KiB)'],
+  ['ZHIDU_RECORD_RATE', 'recorded decisions per token a minute, by role (default system=6000000,head-office=6000,branch=6000; auditors are never recorded)'],
   ['ZHIDU_REQUEST_TIMEOUT_MS', 'cut off a request after this long (default 120000; batches excepted)'],
   ['ZHIDU_DB_POOL_SIZE', 'PostgreSQL connections at most (default 10)'],
   ['ZHIDU_DB_POOL_TIMEOUT_MS', 'wait this long for a PostgreSQL connection before answering 503 (default 5000)'],
@@ -68,9 +86,32 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
+  // Decimal digits only: Number() would also read 0x10, 1e3 and ' 7'.
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}"`);
   return n;
+}
+
+const DEFAULT_RECORDS_PER_MINUTE: Readonly<Record<RecordingRole, number>> = { system: 6_000_000, 'head-office': 6_000, branch: 6_000 };
+
+/** `role=count,…`: the roles named change their default; an auditor has no allowance to set. */
+function recordRates(raw: string | undefined): Readonly<Record<RecordingRole, number>> {
+  const rates = { ...DEFAULT_RECORDS_PER_MINUTE };
+  if (raw === undefined || raw.trim() === '') return rates;
+  for (const part of raw.split(',')) {
+    const [role, count, ...rest] = part.split('=').map((x) => x.trim());
+    if (!RECORDING_ROLES.includes(role as RecordingRole) || count === undefined || count === '' || rest.length > 0) {
+      throw new Error(`ZHIDU_RECORD_RATE is a list of role=count for ${RECORDING_ROLES.join(', ')} (auditors are never recorded); got "${part.trim()}"`);
+    }
+    rates[role as RecordingRole] = integer(`ZHIDU_RECORD_RATE ${role}`, count, 0, 1, 1_000_000_000);
+  }
+  return rates;
+}
+
+function metricsAccess(raw: string | undefined): MetricsAccess {
+  if (raw === undefined || raw === '') return 'token';
+  if (!METRICS_ACCESS.includes(raw as MetricsAccess)) throw new Error(`ZHIDU_METRICS must be one of ${METRICS_ACCESS.join(', ')}; got "${raw}"`);
+  return raw as MetricsAccess;
 }
 
 export function resolveConfig({ env = process.env, flags = {}, overrides = {} }: ConfigSources = {}): ServerConfig {
@@ -87,6 +128,9 @@ export function resolveConfig({ env = process.env, flags = {}, overrides = {} }:
     batchLineLimit: integer('ZHIDU_BATCH_LINE_LIMIT', env.ZHIDU_BATCH_LINE_LIMIT, 256 * 1024, 256, 64 * 1024 * 1024),
     batchConcurrency: 1024,
     rateLimitPerMinute: integer('ZHIDU_RATE_LIMIT', env.ZHIDU_RATE_LIMIT, 600_000, 1, 1_000_000_000),
+    metrics: metricsAccess(env.ZHIDU_METRICS),
+    recordMaxBytes: integer('ZHIDU_RECORD_MAX_BYTES', env.ZHIDU_RECORD_MAX_BYTES, 64 * 1024, 1024, 1024 * 1024 * 1024),
+    recordsPerMinute: recordRates(env.ZHIDU_RECORD_RATE),
     requestTimeoutMs: integer('ZHIDU_REQUEST_TIMEOUT_MS', env.ZHIDU_REQUEST_TIMEOUT_MS, 120_000, 1, 24 * 3600_000),
     tokenCacheMs: 5_000,
     shutdownTimeoutMs: 30_000,
@@ -97,5 +141,6 @@ export function resolveConfig({ env = process.env, flags = {}, overrides = {} }:
     retryAfterSeconds: integer('ZHIDU_RETRY_AFTER', env.ZHIDU_RETRY_AFTER, 5, 1, 3600),
     ...overrides,
   };
+  Object.freeze(config.recordsPerMinute);
   return Object.freeze(config);
 }

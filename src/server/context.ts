@@ -1,9 +1,10 @@
 // What every route file is given: the store, the configuration, the policy cache, metrics,
-// the authenticator and the clock.
+// the authenticator, the recorded decisions' allowances and the clock.
 import type { Store } from '../store/index.ts';
 import { ZhiduError } from '../errors.ts';
 import type { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import type { RecordLimits } from './deciding.ts';
 import type { Metrics } from './metrics.ts';
 import type { PolicyCache } from './policy-cache.ts';
 
@@ -13,6 +14,8 @@ export interface ServerContext {
   readonly cache: PolicyCache;
   readonly metrics: Metrics;
   readonly auth: Authenticator;
+  /** Recorded decisions a minute per token, by role. */
+  readonly records: RecordLimits;
   readonly now: () => Date;
 }
 

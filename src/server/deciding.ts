@@ -1,6 +1,9 @@
 // One decision as the server answers it: evaluate on the compiled policy in force, count it,
 // and — when the policy says to keep records of this decision — store the record durably
 // before the answer leaves (a failed record fails the request; nothing unrecorded is answered).
+// Records are bounded per caller: an auditor's decisions are answered and never recorded (the
+// auditor changes nothing); a record larger than the server keeps is refused with 413, a caller
+// past its recorded decisions for the minute with 429 — in both cases nothing is answered.
 // The fast path answers without a Promise: at HTTP rates the Promise layers cost more than the rules.
 import { randomUUID } from 'node:crypto';
 import type { DecisionResult } from '../engine/compile.ts';
@@ -8,9 +11,12 @@ import { ByteSink, writeJson } from '../engine/json-bytes.ts';
 import { WouldWaitError } from '../engine/fast-steps.ts';
 import type { TraceStep } from '../engine/rules.ts';
 import { ZhiduError } from '../errors.ts';
+import { RecordTooLarge } from '../store/decisions.ts';
 import { actorOf, type Principal } from '../store/index.ts';
+import type { RecordingRole } from './config.ts';
 import type { ServerContext } from './context.ts';
 import type { PolicyEntry } from './policy-cache.ts';
+import { RateLimiter, RetryLater } from './rate-limit.ts';
 
 export interface DecisionAsked {
   decision: string;
@@ -33,14 +39,46 @@ export interface DecisionAnswer {
   trace: TraceStep[] | undefined;
 }
 
+/** Recorded decisions a minute per token, by role (config recordsPerMinute). */
+export class RecordLimits {
+  private readonly limiters: Readonly<Record<RecordingRole, RateLimiter>>;
+
+  constructor(perMinute: Readonly<Record<RecordingRole, number>>) {
+    this.limiters = { system: new RateLimiter(perMinute.system), 'head-office': new RateLimiter(perMinute['head-office']), branch: new RateLimiter(perMinute.branch) };
+  }
+
+  /** Counts one recorded decision for the caller; the refusal, once past its allowance for the minute. */
+  take(principal: Principal & { role: RecordingRole }, now = Date.now()): RetryLater | undefined {
+    const limiter = this.limiters[principal.role];
+    if (limiter.count(principal.tokenId, now) <= limiter.max) return undefined;
+    const wait = limiter.full(principal.tokenId, now);
+    return new RetryLater(`More than ${limiter.max} recorded decisions a minute for a ${principal.role} token; retry in ${wait} s.`, wait);
+  }
+}
+
+/** Whether this caller's `decision` under `entry` is recorded: the policy says so, and the caller is not an auditor. */
+export function recordable(entry: PolicyEntry, decision: string, principal: Principal): principal is Principal & { role: RecordingRole } {
+  return principal.role !== 'auditor' && entry.recorded.has(decision);
+}
+
+/** Whether the decision asked is to be recorded, taking it from the caller's allowance (or refusing, before anything is decided). */
+function recording(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked): boolean {
+  const { principal } = asked;
+  if (!recordable(entry, asked.decision, principal)) return false;
+  const refused = ctx.records.take(principal);
+  if (refused) throw refused;
+  return true;
+}
+
 /**
  * One decision, answered synchronously whenever nothing has to wait: no explain, no record to
  * store, and every rule set on the fast path (decideSync). Otherwise a Promise, as decideOne.
  */
 export function decideNow(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked): DecisionAnswer | Promise<DecisionAnswer> {
-  if (asked.explain) return decideOne(ctx, entry, asked);
+  const recorded = recording(ctx, entry, asked);
+  if (asked.explain) return decideOne(ctx, entry, asked, recorded);
   const result = decideFast(ctx, entry, asked.decision, asked.input, asked.at);
-  return result === undefined ? decideOne(ctx, entry, asked) : answered(ctx, entry, asked, result);
+  return result === undefined ? decideOne(ctx, entry, asked, recorded) : answered(ctx, entry, asked, result, recorded);
 }
 
 /**
@@ -63,7 +101,7 @@ export function decideFast(ctx: ServerContext, entry: PolicyEntry, decision: str
 }
 
 /** One decision through the engine's async decide() (explain, or rules off the fast path). */
-export async function decideOne(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked): Promise<DecisionAnswer> {
+export async function decideOne(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked, recorded = recording(ctx, entry, asked)): Promise<DecisionAnswer> {
   const started = performance.now();
   let result;
   try {
@@ -73,12 +111,20 @@ export async function decideOne(ctx: ServerContext, entry: PolicyEntry, asked: D
     throw err;
   }
   ctx.metrics.decided(asked.decision, result.output, (performance.now() - started) / 1000);
-  return answered(ctx, entry, asked, result);
+  return answered(ctx, entry, asked, result, recorded);
 }
 
-/** The answer (fixed shape: JSON leaves out the fields that are undefined), once recorded if the policy says so. */
-function answered(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked, result: DecisionResult): DecisionAnswer | Promise<DecisionAnswer> {
-  const recorded = entry.recorded.has(asked.decision);
+/** A record too large to keep, as the caller is told: the sizes, the limit, and that nothing was answered. */
+function tooLarge(err: unknown): never {
+  if (!(err instanceof RecordTooLarge)) throw err;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const { size } = err;
+  throw new ZhiduError('PAYLOAD_TOO_LARGE', `The decision record would hold ${n(size.total)} bytes of JSON (input ${n(size.input)}, output ${n(size.output)}, trace ${n(size.trace)}); ` +
+    `this server keeps records of at most ${n(err.limit)} bytes, and this decision must be recorded before it is answered. Send a smaller input.`);
+}
+
+/** The answer (fixed shape: JSON leaves out the fields that are undefined), once recorded if it is to be. */
+function answered(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked, result: DecisionResult, recorded: boolean): DecisionAnswer | Promise<DecisionAnswer> {
   const answer: DecisionAnswer = {
     decision: result.decision,
     output: result.output,
@@ -103,7 +149,7 @@ function answered(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked, 
     ...(result.trace ? { trace: result.trace } : {}),
     caller: actorOf(asked.principal),
     requestId: asked.requestId,
-  }).then(() => answer);
+  }, ctx.config.recordMaxBytes).then(() => answer, tooLarge);
 }
 
 /** Engine BAD_INPUT names fields inside the input; over HTTP they are named inside the body sent. */

@@ -2,7 +2,7 @@
 // assets under /assets/ (cached for good) and the built-in client sample under /samples/.
 // When the build is missing or older than its sources, the plugin starts `vite build` in a
 // child process and answers `/` with a "being built" page until it is done, so the API is
-// usable at once. Tests (VITEST set) and ZHIDU_EDITOR_BUILD=never skip building.
+// usable at once. The page carries a Content-Security-Policy that also forbids framing it. Tests (VITEST set) and ZHIDU_EDITOR_BUILD=never skip building.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
@@ -68,6 +68,17 @@ export interface EditorStaticOptions {
   build?: 'auto' | 'never';
 }
 
+/**
+ * What the editor's page may load: its own scripts, module workers (monaco's and the YAML
+ * worker, from /assets/) and styles, the <style> elements monaco writes as it runs, and the data:
+ * images in monaco's CSS; nothing from elsewhere. No page may frame it: a framed editor could be
+ * clicked into publishing or approving. The pages shown while it builds need no more than this.
+ */
+export const EDITOR_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self'",
+  "worker-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
 const PAGE = (title: string, body: string, refresh: boolean): string => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">${refresh ? '<meta http-equiv="refresh" content="3">' : ''}<title>${title}</title>
 <style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:15vh auto;max-width:36em;color:#1d2733}code{background:#eef1f5;padding:1px 4px}</style></head><body>${body}</body></html>`;
 
@@ -106,6 +117,7 @@ export async function editorStatic(app: FastifyInstance, options: EditorStaticOp
   };
 
   const index = async (reply: FastifyReply): Promise<FastifyReply> => {
+    void reply.header('content-security-policy', EDITOR_CSP).header('x-frame-options', 'DENY');
     if (state === 'building') {
       return reply.code(503).header('retry-after', '3').type(TYPES['.html']!).send(PAGE('正在构建编辑器', '<h1>编辑器正在构建…</h1><p>首次启动需要约半分钟,本页会自动刷新。The editor is being built; this page reloads by itself.</p>', true));
     }

@@ -10,6 +10,7 @@ import { ZhiduError, type ErrorCode } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import { isPolicyKind } from '../policy/kinds.ts';
 import { StoreUnavailableError } from '../store/index.ts';
+import { RetryLater } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -107,13 +108,15 @@ export function installErrorHandler(app: FastifyInstance, { retryAfterSeconds }:
       request.log.warn({ reason: z.reason }, 'store unavailable');
     }
     const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
-    // Refused before the gate set it (a malformed URL): the id is on every answer.
-    if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
+    // Every 429 says when to come back, whatever refused it; every 503 too.
+    if (z.status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', z instanceof RetryLater ? z.retryAfter : 60);
     if (z.status === 503) void reply.header('retry-after', String(retryAfterSeconds));
+    // Refused before the gate set them (a malformed URL): the id and nosniff are on every answer.
+    if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
     void reply.code(z.status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    void reply.code(404).header('x-request-id', request.id).send({ error: { code: 'NOT_FOUND', message: `There is no ${request.method} ${path}.` } });
+    void reply.code(404).header('x-request-id', request.id).header('x-content-type-options', 'nosniff').send({ error: { code: 'NOT_FOUND', message: `There is no ${request.method} ${path}.` } });
   });
 }

@@ -1,7 +1,8 @@
 // The one hook every request passes before its route runs, composed for each route when the
 // route is added (its access, rate limit and timeout are known then, not looked up per request):
-// the request's id header, the timeout's watch, who the caller is and whether the route admits
-// their role, and the caller's allowance of requests. Each fastify hook costs a request a few
+// the request's id and the headers every answer carries (nosniff; no-store on a token's), the
+// timeout's watch, who the caller is and whether the route admits their role, and the caller's
+// allowance of requests. Each fastify hook costs a request a few
 // microseconds whatever it does (docs/performance.md): four hooks were a sixth of a decision's
 // request. Callback style: a remembered token costs no Promise.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
@@ -61,11 +62,13 @@ export function installGate(app: FastifyInstance, { auth, limiter, watch }: Gate
     };
 
     const gate: onRequestHookHandler = (request, reply, done) => {
-      void reply.header('x-request-id', request.id);
+      void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
       request.route = url;
       if (timed) watch(request, reply);
       if (post && request.body === undefined && request.method === 'POST' && bodiless(request)) request.body = {};
       if (access === 'public') return done(limited ? limiter.admit(reply, callerKey(request)) : undefined);
+      // What a token is answered is for that caller alone (a new token, a client's facts and records), refusals included.
+      void reply.header('cache-control', 'no-store');
       let principal: Principal | Promise<Principal>;
       try {
         principal = auth.authenticate(request.headers.authorization, request.ip);

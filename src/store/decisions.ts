@@ -1,7 +1,8 @@
 // Decision records: what was decided, with which revision and override, for whom, from what
 // input. `record()` resolves only once the record is committed, so an answer can follow it;
 // records arriving while a write is in flight queue up and go in together as one multi-row
-// INSERT (group commit), so recording keeps pace with deciding.
+// INSERT (group commit), so recording keeps pace with deciding. A record is written as JSON once,
+// when it is handed in, so that its size can be bounded before anything is queued.
 import type { StoreContext } from './context.ts';
 import { maybeOne, StoreUnavailableError } from './db.ts';
 
@@ -24,7 +25,35 @@ export interface DecisionRecord {
 
 export type NewDecisionRecord = Omit<DecisionRecord, 'at'> & { at?: Date };
 
-interface Waiting { record: DecisionRecord; resolve: () => void; reject: (err: unknown) => void }
+/** The parts of a record that vary in size, as the JSON text stored (trace: null when there is none). */
+interface RecordJson { readonly input: string; readonly output: string; readonly trace: string | null }
+
+interface Waiting { record: DecisionRecord; json: RecordJson; resolve: () => void; reject: (err: unknown) => void }
+
+/** Sizes in bytes of UTF-8 JSON. */
+export interface RecordSize { readonly input: number; readonly output: number; readonly trace: number; readonly total: number }
+
+/** A record larger than the caller allows: nothing of it was stored. */
+export class RecordTooLarge extends Error {
+  constructor(readonly size: RecordSize, readonly limit: number) {
+    super(`The decision record would hold ${size.total} bytes of JSON; at most ${limit} are kept.`);
+    this.name = 'RecordTooLarge';
+  }
+}
+
+function jsonOf(r: DecisionRecord): RecordJson {
+  return { input: JSON.stringify(r.input) ?? 'null', output: JSON.stringify(r.output) ?? 'null', trace: r.trace === undefined ? null : JSON.stringify(r.trace) };
+}
+
+/** The record's size when it may be over `limit` bytes; undefined when it is surely within it. */
+function overLimit(json: RecordJson, limit: number): RecordSize | undefined {
+  const trace = json.trace ?? '';
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most records need no count of their bytes.
+  if ((json.input.length + json.output.length + trace.length) * 3 <= limit) return undefined;
+  const size = { input: Buffer.byteLength(json.input), output: Buffer.byteLength(json.output), trace: Buffer.byteLength(trace) };
+  const total = size.input + size.output + size.trace;
+  return total > limit ? { ...size, total } : undefined;
+}
 
 interface DecisionRow {
   decision_id: string; revision_id: number; revision_hash: string; override_id: number | null; branch: string | null;
@@ -45,11 +74,18 @@ export class DecisionLog {
 
   constructor(private readonly ctx: StoreContext, private readonly maxBatch = 1000) {}
 
-  /** Resolves once the record is durable; rejects if it could not be stored (then say so, do not answer). */
-  record(input: NewDecisionRecord): Promise<void> {
+  /**
+   * Resolves once the record is durable; rejects if it could not be stored (then say so, do not
+   * answer) — at once, with RecordTooLarge, when its input, output and trace together are more
+   * than `maxBytes` of JSON.
+   */
+  record(input: NewDecisionRecord, maxBytes = Infinity): Promise<void> {
     const record: DecisionRecord = { ...input, at: input.at ?? this.ctx.now() };
+    const json = jsonOf(record);
+    const size = overLimit(json, maxBytes);
+    if (size) return Promise.reject(new RecordTooLarge(size, maxBytes));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ record, json, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -76,37 +112,36 @@ export class DecisionLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        await this.insert(batch.map((w) => w.record));
+        await this.insert(batch);
         for (const w of batch) w.resolve();
       } catch (err) {
         // One bad record (a duplicate id, a NUL in a string) must not fail its neighbours. A
         // database that cannot serve fails them all at once: one by one, each would wait for it.
         if (batch.length === 1 || err instanceof StoreUnavailableError) for (const w of batch) w.reject(err);
-        else for (const w of batch) await this.insert([w.record]).then(w.resolve, w.reject);
+        else for (const w of batch) await this.insert([w]).then(w.resolve, w.reject);
       }
     }
     // Cleared in the same turn as the last look at the queue, so no record is left waiting.
     this.draining = undefined;
   }
 
-  private async insert(records: readonly DecisionRecord[]): Promise<void> {
-    const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+  private async insert(batch: readonly Waiting[]): Promise<void> {
     await this.ctx.db.query(INSERT, [
-      records.map((r) => r.decisionId),
-      records.map((r) => r.revisionId),
-      records.map((r) => r.revisionHash),
-      records.map((r) => r.overrideId ?? null),
-      records.map((r) => r.branch ?? null),
-      records.map((r) => r.decision),
-      records.map((r) => json(r.input) ?? 'null'),
-      records.map((r) => json(r.output) ?? 'null'),
-      records.map((r) => json(r.trace)),
-      records.map((r) => r.caller),
-      records.map((r) => r.requestId ?? null),
-      records.map((r) => r.at),
+      batch.map((w) => w.record.decisionId),
+      batch.map((w) => w.record.revisionId),
+      batch.map((w) => w.record.revisionHash),
+      batch.map((w) => w.record.overrideId ?? null),
+      batch.map((w) => w.record.branch ?? null),
+      batch.map((w) => w.record.decision),
+      batch.map((w) => w.json.input),
+      batch.map((w) => w.json.output),
+      batch.map((w) => w.json.trace),
+      batch.map((w) => w.record.caller),
+      batch.map((w) => w.record.requestId ?? null),
+      batch.map((w) => w.record.at),
     ]);
-    this.stats.records += records.length;
+    this.stats.records += batch.length;
     this.stats.batches += 1;
-    this.stats.largestBatch = Math.max(this.stats.largestBatch, records.length);
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editorBuildIsStale, editorStatic } from '../../src/server/editor-static.ts';
+import { EDITOR_CSP, editorBuildIsStale, editorStatic } from '../../src/server/editor-static.ts';
 
 let dir: string;
 
@@ -33,6 +33,16 @@ describe('serving the built editor', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.body).toContain('id="app"');
+  });
+
+  it('the page carries a Content-Security-Policy that forbids framing, built or not', async () => {
+    for (const at of [dir, join(dir, 'missing')]) {
+      const res = await (await app(at)).inject('/');
+      expect(res.headers['content-security-policy'], at).toBe(EDITOR_CSP);
+      expect(res.headers['x-frame-options'], at).toBe('DENY');
+    }
+    expect(EDITOR_CSP).toContain("frame-ancestors 'none'");
+    expect(EDITOR_CSP).toContain("script-src 'self';");
   });
 
   it('serves hashed assets for good, the sample and the icon with their types', async () => {

@@ -45,11 +45,12 @@ const TABLE: [string, () => Promise<InjectOptions>, Record<Caller, number>][] = 
   ['POST /v1/validate (override)', async () => ({ method: 'POST', url: '/v1/validate', payload: { branch: '0101', override: THRESHOLD_OVERRIDE } }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
   ['POST /v1/branches/{code}/proposals', async () => ({ method: 'POST', url: '/v1/branches/0101/proposals', payload: { baseRevision: await activeRevision(), override: distinctOverride(), reason: 'table' } }), { none: 401, headOffice: 201, own: 201, other: 403, system: 403, auditor: 403 }],
   ['GET /v1/proposals?branch=', async () => ({ method: 'GET', url: '/v1/proposals?branch=0101' }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
-  ['GET /v1/proposals/{id}', async () => ({ method: 'GET', url: `/v1/proposals/${await proposal()}` }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
+  // Another branch is told nothing, not even that the proposal exists.
+  ['GET /v1/proposals/{id}', async () => ({ method: 'GET', url: `/v1/proposals/${await proposal()}` }), { none: 401, headOffice: 200, own: 200, other: 404, system: 200, auditor: 200 }],
   ['POST /v1/proposals/{id}/approve', async () => ({ method: 'POST', url: `/v1/proposals/${await proposal()}/approve`, payload: {} }), { none: 401, headOffice: 200, own: 403, other: 403, system: 403, auditor: 403 }],
   ['POST /v1/proposals/{id}/approve (own proposal)', async () => ({ method: 'POST', url: `/v1/proposals/${await proposal('headOffice')}/approve`, payload: {} }), { none: 401, headOffice: 403, own: 403, other: 403, system: 403, auditor: 403 }],
   ['POST /v1/proposals/{id}/reject', async () => ({ method: 'POST', url: `/v1/proposals/${await proposal()}/reject`, payload: { comment: 'no' } }), { none: 401, headOffice: 200, own: 403, other: 403, system: 403, auditor: 403 }],
-  ['POST /v1/proposals/{id}/withdraw', async () => ({ method: 'POST', url: `/v1/proposals/${await proposal()}/withdraw` }), { none: 401, headOffice: 403, own: 200, other: 403, system: 403, auditor: 403 }],
+  ['POST /v1/proposals/{id}/withdraw', async () => ({ method: 'POST', url: `/v1/proposals/${await proposal()}/withdraw` }), { none: 401, headOffice: 403, own: 200, other: 404, system: 403, auditor: 403 }],
   ['GET /v1/branches/{code}/policy', async () => ({ method: 'GET', url: '/v1/branches/0101/policy' }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
   ['POST /v1/simulate', async () => ({ method: 'POST', url: '/v1/simulate', payload: { decision: 'classification', branch: '0101', candidate: { override: THRESHOLD_OVERRIDE }, inputs: [{ assets: 1, turnover: 1 }] } }), { none: 401, headOffice: 200, own: 200, other: 403, system: 200, auditor: 200 }],
   // Another branch is told nothing, not even that the record exists.
@@ -64,7 +65,7 @@ const TABLE: [string, () => Promise<InjectOptions>, Record<Caller, number>][] = 
   ['GET /v1/me', async () => ({ method: 'GET', url: '/v1/me' }), { none: 401, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
   ['GET /healthz', async () => ({ method: 'GET', url: '/healthz' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
   ['GET /readyz', async () => ({ method: 'GET', url: '/readyz' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
-  ['GET /metrics', async () => ({ method: 'GET', url: '/metrics' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
+  ['GET /metrics', async () => ({ method: 'GET', url: '/metrics' }), { none: 401, headOffice: 200, own: 403, other: 403, system: 200, auditor: 200 }],
   ['GET /docs/json', async () => ({ method: 'GET', url: '/docs/json' }), { none: 200, headOffice: 200, own: 200, other: 200, system: 200, auditor: 200 }],
 ];
 
@@ -79,4 +80,37 @@ describe('authorisation: route × caller', () => {
       });
     }
   }
+});
+
+describe('another branch\'s proposal reads as one that does not exist', () => {
+  const missing = 2_000_000;
+  const notFound = (id: number) => ({ error: { code: 'NOT_FOUND', message: `There is no proposal ${id}.` } });
+  let theirs: number;
+  beforeAll(async () => { theirs = await proposal(); });
+
+  it('GET /v1/proposals/{id} and withdraw: the same 404 as for an id that does not exist', async () => {
+    for (const id of [theirs, missing]) {
+      const read = await s.call('branch0202', { method: 'GET', url: `/v1/proposals/${id}` });
+      const withdraw = await s.call('branch0202', { method: 'POST', url: `/v1/proposals/${id}/withdraw` });
+      expect([read.statusCode, read.json()], String(id)).toEqual([404, notFound(id)]);
+      expect([withdraw.statusCode, withdraw.json()], String(id)).toEqual([404, notFound(id)]);
+    }
+    // Its own branch still sees it (and it was not withdrawn).
+    expect((await s.call('branch0101', { method: 'GET', url: `/v1/proposals/${theirs}` })).json().status).toBe('submitted');
+  });
+
+  it('POST /v1/simulate with its id, whichever branch is named', async () => {
+    const simulate = (as: TokenName, proposalId: number, branch?: string) => s.call(as, {
+      method: 'POST', url: '/v1/simulate',
+      payload: { decision: 'classification', ...(branch ? { branch } : {}), candidate: { proposalId }, inputs: [{ assets: 1, turnover: 1 }] },
+    });
+    for (const branch of [undefined, '0202', '0101']) {
+      for (const id of [theirs, missing]) {
+        const r = await simulate('branch0202', id, branch);
+        expect([r.statusCode, r.json()], `${id} ${branch}`).toEqual([404, notFound(id)]);
+      }
+    }
+    expect((await simulate('branch0101', theirs)).statusCode).toBe(200);
+    expect((await simulate('headOffice', theirs)).statusCode).toBe(200);
+  });
 });

@@ -32,7 +32,8 @@ describe('revisions', () => {
     expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'There is no revision 99.' } });
     const bad = await s.call('system', { method: 'GET', url: '/v1/revisions/first' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toEqual({ error: { code: 'BAD_INPUT', message: 'params id: must be integer', details: [{ field: 'id', message: 'must be integer', in: 'params' }] } });
+    const message = 'must be a whole number in decimal digits, from 1 to 2147483647';
+    expect(bad.json()).toEqual({ error: { code: 'BAD_INPUT', message: `params id: ${message}`, details: [{ field: 'id', message, in: 'params' }] } });
   });
 
   it('refuses an invalid set with every problem positioned in the YAML sent, and stores nothing', async () => {
@@ -111,7 +112,7 @@ describe('proposals and the effective policy of a branch', () => {
     const r = await s.call('auditor', { method: 'GET', url: `/v1/proposals/${id}` });
     expect(r.json()).toMatchObject({ id, diff: [{ kind: 'classification', path: '/turnoverThreshold', op: 'change', before: 3, after: 2.5 }], problems: [] });
     const other = await s.call('branch0202', { method: 'GET', url: `/v1/proposals/${id}` });
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
     expect((await s.call('branch0202', { method: 'GET', url: '/v1/proposals' })).json()).toEqual([]);
     expect((await s.call('branch0101', { method: 'GET', url: '/v1/proposals?status=submitted' })).json().map((p: { id: number }) => p.id)).toEqual([id]);
     expect((await s.call('branch0101', { method: 'GET', url: '/v1/proposals?branch=0202' })).statusCode).toBe(403);
@@ -202,7 +203,7 @@ describe('POST /v1/simulate', () => {
     const p = (await propose('branch0202', '0202', THRESHOLD_OVERRIDE)).json();
     expect((await simulate('branch0202', { candidate: { proposalId: p.id } })).json()).toMatchObject({ changed: 1, candidate: { proposalId: p.id, branch: '0202' } });
     const foreign = await simulate('branch0101', { candidate: { proposalId: p.id } });
-    expect(foreign.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'This token is bound to branch 0101; it may not act for branch 0202.' } });
+    expect(foreign.json()).toEqual({ error: { code: 'NOT_FOUND', message: `There is no proposal ${p.id}.` } });
     const docs = rulesText('classification').replace(/^turnoverThreshold: .*$/m, 'turnoverThreshold: 2');
     expect((await simulate('headOffice', { candidate: { documents: { classification: docs } } })).json()).toMatchObject({ changed: 2, matrix: { B: { A: 2 }, A: { A: 1 } } });
   });

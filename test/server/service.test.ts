@@ -88,8 +88,8 @@ describe('limits', () => {
     expect((await call(s.tokens.auditor)).statusCode).toBe(200);
   });
 
-  it('never rate-limits the probes and the metrics scrape', async () => {
-    for (const url of ['/healthz', '/readyz', '/metrics']) {
+  it('never rate-limits the probes', async () => {
+    for (const url of ['/healthz', '/readyz']) {
       for (let i = 0; i < 5; i++) {
         const r = await limited.inject({ method: 'GET', url });
         expect(r.statusCode).toBe(200);
@@ -110,7 +110,7 @@ describe('limits', () => {
     for (let i = 0; i < 60; i++) expect((await guess(i)).statusCode).toBe(401);
     const r = await guess(60);
     expect(r.statusCode).toBe(429);
-    expect(r.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/^Too many unknown tokens from this address; retry in \d+ s\.$/) } });
+    expect(r.json()).toEqual({ error: { code: 'RATE_LIMITED', message: `Too many unknown tokens from this address; retry in ${r.headers['retry-after']} s.` } });
     // A real token from elsewhere is unaffected.
     expect((await limited.inject({ method: 'GET', url: '/v1/me', headers: auth(s.tokens.system) })).statusCode).toBe(200);
   });
@@ -194,13 +194,40 @@ describe('health, readiness and metrics', () => {
   it('/metrics: decisions by kind and headline outcome, latency, revision in force', async () => {
     await s.call('system', { method: 'POST', url: '/v1/decide/classification', payload: { input: { assets: 2_000_000, turnover: 2.7 } } });
     await s.call('system', { method: 'POST', url: '/v1/decide/classification', payload: { input: { assets: -1, turnover: 2.7 } } });
-    const r = await s.app.inject({ method: 'GET', url: '/metrics' });
+    const r = await s.call('system', { method: 'GET', url: '/metrics' });
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
     expect(r.body).toMatch(/^zhidu_decisions_total\{decision="classification",outcome="B"\} \d+$/m);
     expect(r.body).toMatch(/^zhidu_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v1\/decide\/classification",status="200"\} \d+$/m);
     expect(r.body).toMatch(/^zhidu_http_request_duration_seconds_count\{method="POST",route="\/v1\/decide\/classification",status="400"\} \d+$/m);
     expect(r.body).toMatch(/^zhidu_revision_in_force 1$/m);
     expect(r.body).toMatch(/^zhidu_revision_in_force_info\{revision="1",hash="sha256:[0-9a-f]+"\} 1$/m);
+  });
+
+  it('/metrics asks for a head-office, auditor or system token by default, and is rate-limited like any route', async () => {
+    const none = await s.app.inject({ method: 'GET', url: '/metrics' });
+    expect(none.statusCode).toBe(401);
+    const branch = await s.call('branch0101', { method: 'GET', url: '/metrics' });
+    expect(branch.statusCode).toBe(403);
+    expect(branch.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'The branch role may not GET /metrics; allowed: head-office, auditor, system.' } });
+    for (const as of ['headOffice', 'auditor', 'system'] as const) {
+      const r = await s.call(as, { method: 'GET', url: '/metrics' });
+      expect(r.statusCode).toBe(200);
+      expect(r.body).toMatch(/^zhidu_revision_in_force 1$/m);
+      expect(r.headers['x-ratelimit-limit']).toBe(String(s.config.rateLimitPerMinute));
+    }
+  });
+
+  it('/metrics with ZHIDU_METRICS=public is for anyone (rate-limited by address); with off, there is none', async () => {
+    for (const [mode, status] of [['public', 200], ['off', 404]] as const) {
+      const app = await buildApp({ store: s.store, config: resolveConfig({ env: { ZHIDU_METRICS: mode }, overrides: { logLevel: 'silent' } }) });
+      try {
+        const r = await app.inject({ method: 'GET', url: '/metrics' });
+        expect(r.statusCode, mode).toBe(status);
+        if (mode === 'public') expect(r.headers['x-ratelimit-limit']).toBeDefined();
+      } finally {
+        await app.close();
+      }
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewDecisionRecord } from '../../src/store/decisions.ts';
+import { RecordTooLarge, type NewDecisionRecord } from '../../src/store/decisions.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { ENGINES, openPublishedStore, type TestStore } from './helpers.ts';
 
@@ -72,6 +72,22 @@ describe.each(ENGINES)('decision records on %s', (engine) => {
     const perSecond = (n: number, ms: number): number => Math.round((n / ms) * 1000);
     console.info(`[${engine}] decision records: one by one ${perSecond(oneByOne, sequentialMs)}/s; grouped ${perSecond(grouped, groupedMs)}/s in ${batches} transactions (largest ${log.stats.largestBatch})`);
     expect(perSecond(grouped, groupedMs)).toBeGreaterThan(perSecond(oneByOne, sequentialMs));
+  });
+
+  it('a record over the size asked for is refused before anything is queued; its bytes are UTF-8 JSON', async () => {
+    const fits = record(t, { input: { note: '适当性'.repeat(100) }, output: { verdict: 'match' } });
+    // {"note":"…"} is 11 bytes around 300 characters of 3 bytes each; {"verdict":"match"} is 19.
+    const limit = 11 + 900 + 19;
+    const before = store.decisions.stats.records;
+    await store.decisions.record(fits, limit);
+    const over = record(t, { input: { note: '适当性'.repeat(100) + 'x' }, output: { verdict: 'match' }, trace: [] });
+    const refused = await store.decisions.record(over, limit).then(() => undefined, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(RecordTooLarge);
+    expect(refused).toMatchObject({ limit, size: { input: 912, output: 19, trace: 2, total: 933 } });
+    await store.decisions.flush();
+    expect(store.decisions.stats.records).toBe(before + 1);
+    expect(await store.decisions.get(fits.decisionId)).toEqual(fits);
+    expect(await store.decisions.get(over.decisionId)).toBeUndefined();
   });
 
   it('a bad record fails alone; its batch neighbours are stored', async () => {

@@ -10,7 +10,7 @@ import { DECISION_NAMES } from '../../policy/kinds.ts';
 import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
 import { answerStream } from '../batch-stream.ts';
 import { instantOf, type ServerContext } from '../context.ts';
-import { decideFast, decideNow, decideOne, type DecisionAnswer } from '../deciding.ts';
+import { decideFast, decideNow, decideOne, recordable, type DecisionAnswer } from '../deciding.ts';
 import { writeJson, type ByteSink } from '../../engine/json-bytes.ts';
 import type { Line } from '../ndjson.ts';
 import { branchCode, withErrors } from '../schemas.ts';
@@ -61,6 +61,8 @@ export async function batchRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         'One decision input a line (`content-type: application/x-ndjson`). The answer streams back in the same order, one line per input line: ' +
         '`{"line", "decision", "output", "decisionId", "recorded", "trace"?}` or `{"line", "error": {code, message, details?}}` for that line alone. ' +
         'Error fields point into the line. Revision and override are in the `zhidu-revision`, `zhidu-revision-hash` and `zhidu-override` headers. ' +
+        'Lines are recorded as single decisions are (never an auditor\'s); a line whose record would be too large, or past the token\'s recorded decisions for the minute, ' +
+        'is answered with its own PAYLOAD_TOO_LARGE or RATE_LIMITED error and not stored. ' +
         'Read the answer while sending: both directions stream with backpressure.',
       security: [{ bearer: [] }],
       params: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: [...DECISION_NAMES] } } },
@@ -89,7 +91,7 @@ export async function batchRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     let answered = 0;
 
     // Nothing to record or explain: lines are decided and written at once (no Promise, no answer object).
-    const fast = !explain && !entry.recorded.has(decision);
+    const fast = !explain && !recordable(entry, decision, principal);
     const head = Buffer.from(`,"decision":${JSON.stringify(decision)},"output":`);
 
     const answer = (line: Line, sink: ByteSink | undefined): string | Promise<string> | undefined => {

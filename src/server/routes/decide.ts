@@ -44,10 +44,13 @@ export async function decideRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         tags: ['decisions'],
         summary: `Decide ${decision}`,
         description: 'Any role. A branch token decides for its own branch (naming another is 403). `asOf` picks the revision and override in force then. ' +
-          'Whether the decision is kept on record is the policy\'s `recordDecisions`. Errors name the field as a JSON Pointer into the body sent (`/input/assets`).',
+          'Whether the decision is kept on record is the policy\'s `recordDecisions`, except for an auditor: an auditor\'s decisions are answered and never recorded (`recorded: false`). ' +
+          'A decision to be recorded is answered only once its record is stored: a record larger than the server keeps (ZHIDU_RECORD_MAX_BYTES of JSON: input, output and trace) is 413 PAYLOAD_TOO_LARGE, ' +
+          'and a token past its recorded decisions for the minute (ZHIDU_RECORD_RATE, by role) is 429 RATE_LIMITED with Retry-After; neither is answered nor stored. ' +
+          'Errors name the field as a JSON Pointer into the body sent (`/input/assets`).',
         security: [{ bearer: [] }],
         body: bodySchema(decision),
-        response: withErrors({ 200: decisionAnswer(decision) }, 404, 422),
+        response: withErrors({ 200: decisionAnswer(decision) }, 404, 413, 422),
       },
       // Answers are written as bytes (deciding.ts); errors as every route writes them.
       serializerCompiler: ({ schema, httpStatus }) => serializerFor(schema, ctx.config.validateResponses, httpStatus === '200' ? (a: DecisionAnswer) => answerBytes(a) : JSON.stringify),

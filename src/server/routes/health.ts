@@ -1,8 +1,12 @@
-// Liveness, readiness and metrics: no token needed and no rate limit (probes and scrapers).
+// Liveness and readiness: no token needed and no rate limit (probes). Metrics: for the roles
+// that watch the service (or anyone, or nobody: ZHIDU_METRICS).
 import type { FastifyInstance } from 'fastify';
 import { ZhiduError } from '../../errors.ts';
+import type { Access } from '../auth.ts';
 import type { ServerContext } from '../context.ts';
 import { errorResponse } from '../schemas.ts';
+
+const METRICS_READERS: Access = { roles: ['head-office', 'auditor', 'system'] };
 
 export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/healthz', {
@@ -34,9 +38,17 @@ export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     return { status: 'ready' as const, revision: entry.revision };
   });
 
+  // Counts of decision outcomes are the firm's business, and the answer is large: by default a
+  // token's, rate-limited as any route (ZHIDU_METRICS, config.ts).
+  if (ctx.config.metrics === 'off') return;
+  const open = ctx.config.metrics === 'public';
   app.get('/metrics', {
-    config: { access: 'public', rateLimit: false },
-    schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)' },
+    config: { access: open ? 'public' : METRICS_READERS },
+    schema: {
+      tags: ['health'], summary: 'Prometheus metrics (text exposition format)',
+      description: open ? 'Served to anyone (ZHIDU_METRICS=public), rate-limited by address.' : 'A head-office, auditor or system token (ZHIDU_METRICS=token, the default); rate-limited per token.',
+      ...(open ? {} : { security: [{ bearer: [] }] }),
+    },
   }, async (_request, reply) => {
     const text = await ctx.metrics.registry.metrics();
     return reply.type(ctx.metrics.registry.contentType).send(text);

@@ -14,10 +14,10 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 const codeParams = { type: 'object', required: ['code'], properties: { code: branchCode } };
 const commentBody = { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } };
 
-async function visibleProposal(ctx: ServerContext, principal: Principal, id: number): Promise<Proposal> {
+/** A proposal the caller may see; another branch's reads as one that does not exist (a 403 would say whose it is). */
+export async function visibleProposal(ctx: ServerContext, principal: Principal, id: number): Promise<Proposal> {
   const p = await ctx.store.proposals.get(id);
-  if (!p) throw notFound(`proposal ${id}`);
-  actFor(principal, p.branch);
+  if (!p || (principal.role === 'branch' && p.branch !== principal.branch)) throw notFound(`proposal ${id}`);
   return p;
 }
 

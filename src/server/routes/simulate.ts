@@ -8,8 +8,9 @@ import { DECISION_NAMES } from '../../policy/kinds.ts';
 import { applyOverride } from '../../policy/override.ts';
 import type { PolicySet } from '../../policy/policy-set.ts';
 import { ANY_ROLE, actFor, principalOf } from '../auth.ts';
-import { instantOf, notFound, type ServerContext } from '../context.ts';
+import { instantOf, type ServerContext } from '../context.ts';
 import { compilePolicy } from '../policy-cache.ts';
+import { visibleProposal } from './proposals.ts';
 import { overrideRefused } from '../../store/proposals.ts';
 import { branchCode, instant, withErrors } from '../schemas.ts';
 
@@ -71,8 +72,7 @@ export async function simulateRoutes(app: FastifyInstance, ctx: ServerContext): 
     let branch = request.body.branch;
     let proposal;
     if (candidate.proposalId !== undefined) {
-      proposal = await ctx.store.proposals.get(candidate.proposalId);
-      if (!proposal) throw notFound(`proposal ${candidate.proposalId}`);
+      proposal = await visibleProposal(ctx, principal, candidate.proposalId);
       if (branch !== undefined && branch !== proposal.branch) {
         throw new ZhiduError('BAD_INPUT', `/branch: proposal ${proposal.id} is for branch ${proposal.branch}, not ${branch}.`, [{ field: '/branch', message: 'not the proposal\'s branch' }]);
       }

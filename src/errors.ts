@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: 'Too many requests for this token; wait and try again.' },
   UNAVAILABLE: { status: 503, message: 'The service is starting, shutting down or cannot reach its store.' },
   TIMEOUT: { status: 503, message: 'The request took longer than the server allows.' },
+  STORE_INTEGRITY: { status: 500, message: 'Stored content failed its integrity check (changed outside zhidu, or sealed with another key) and is not served; `zhidu audit verify` names every mismatch.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

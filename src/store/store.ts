@@ -11,6 +11,7 @@ import { maybeOne, type Db, type Engine } from './db.ts';
 import { DataDirLock } from './data-dir-lock.ts';
 import { DecisionLog } from './decisions.ts';
 import { readPolicyDir } from './files.ts';
+import { readIntegrityKey, Sealer, sealingDb, type IntegrityKey } from './integrity.ts';
 import { migrate } from './migrate.ts';
 import { Overrides } from './overrides.ts';
 import { openPgliteDb } from './pglite-db.ts';
@@ -32,12 +33,18 @@ export interface StoreOptions {
   validateSet?: SetValidator;
   /** Called between the writes of a publish, inside its transaction (fault-injection tests). */
   step?: (name: string) => Promise<void> | void;
+  /** Seals rows with an HMAC and signs audit checkpoints (docs/integrity.md); without it, plain hashes. */
+  integrityKey?: IntegrityKey;
 }
 
-/** Where the CLI and the server find the store (API.md): DATABASE_URL, else --data-dir / ZHIDU_DATA_DIR / ./data. */
+/**
+ * Where the CLI and the server find the store (API.md): DATABASE_URL, else --data-dir / ZHIDU_DATA_DIR / ./data;
+ * and its integrity key, from the file ZHIDU_INTEGRITY_KEY_FILE names.
+ */
 export function storeOptionsFrom(flags: { dataDir?: string }, env: NodeJS.ProcessEnv = process.env): StoreOptions {
-  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
-  return { dataDir: resolve(flags.dataDir ?? env.ZHIDU_DATA_DIR ?? 'data') };
+  const key = env.ZHIDU_INTEGRITY_KEY_FILE ? { integrityKey: readIntegrityKey(env.ZHIDU_INTEGRITY_KEY_FILE) } : {};
+  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL, ...key };
+  return { dataDir: resolve(flags.dataDir ?? env.ZHIDU_DATA_DIR ?? 'data'), ...key };
 }
 
 export interface FirstStart {
@@ -143,6 +150,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     lock?.release();
     throw err;
   }
+  // Everything written through the store is sealed with its key, or with plain hashes (integrity.ts).
+  db = sealingDb(db, new Sealer(options.integrityKey));
   const ctx: StoreContext = {
     db,
     now: options.now ?? (() => new Date()),

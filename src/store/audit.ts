@@ -159,8 +159,9 @@ export class AuditTrail {
   /**
    * Walks the whole chain in order and names the first entry that was altered (content, time to
    * the microsecond, MAC), unsealed (the key is given and it carries no MAC made with it) or removed.
+   * `acceptUnsealed`: entries without a MAC pass (before sealing them).
    */
-  async verify(): Promise<AuditVerification> {
+  async verify(options: { acceptUnsealed?: boolean } = {}): Promise<AuditVerification> {
     const sealer = this.sealer;
     let expectedSeq = 1;
     let prevHash = GENESIS;
@@ -178,7 +179,7 @@ export class AuditTrail {
             message: `audit entry ${e.seq - 1} was altered or replaced: entry ${e.seq} records a different hash for it.`,
           };
         }
-        const [problem] = entryProblems(e, sealer);
+        const [problem] = entryProblems(e, sealer).filter((p) => !(options.acceptUnsealed && p.problem === 'unsealed'));
         if (problem) return { ok: false, entries, seq: e.seq, problem: problem.problem === 'unsealed' ? 'unsealed' : 'altered', message: problem.message };
         prevHash = e.hash;
         expectedSeq += 1;
@@ -186,5 +187,22 @@ export class AuditTrail {
       }
     }
     return { ok: true, entries, ...(entries > 0 ? { head: { seq: expectedSeq - 1, hash: prevHash } } : {}) };
+  }
+
+  /**
+   * Gives every entry without a MAC one, with the store's key (`zhidu store seal`, inside its
+   * write transaction, once the chain verified); an entry that fails its own checks keeps none.
+   */
+  async sealEntries(tx: Sql): Promise<number> {
+    const sealer = sealerOf(tx);
+    if (!sealer.key) return 0;
+    let sealed = 0;
+    const { rows } = await tx.query<AuditRow>(`select ${AUDIT_COLUMNS} from audit where mac is null order by seq`);
+    for (const e of rows.map(storedFromRow)) {
+      if (entryProblems(e, sealer).some((p) => p.problem !== 'unsealed')) continue;
+      await tx.query('update audit set mac = $2 where seq = $1 and mac is null', [e.seq, sealer.mac(macForm(e, e.atText))]);
+      sealed++;
+    }
+    return sealed;
   }
 }

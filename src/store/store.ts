@@ -1,6 +1,6 @@
 // The store: one object owning the database connection and its parts (revisions, proposals,
-// overrides, tokens, audit trail, decision records, change feed). The same code runs on the
-// embedded engine and on PostgreSQL; only opening differs.
+// overrides, tokens, audit trail, decision records, change feed, integrity). The same code runs on
+// the embedded engine and on PostgreSQL; only opening differs.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ZhiduError } from '../errors.ts';
@@ -18,6 +18,7 @@ import { openPgliteDb } from './pglite-db.ts';
 import { openPostgresDb } from './postgres-db.ts';
 import { Proposals } from './proposals.ts';
 import { Revisions, type RevisionSummary } from './revisions.ts';
+import { StoreIntegrity } from './store-check.ts';
 import { Tokens } from './tokens.ts';
 
 export interface StoreOptions {
@@ -61,6 +62,7 @@ export class Store {
   readonly tokens: Tokens;
   readonly audit: AuditTrail;
   readonly decisions: DecisionLog;
+  readonly integrity: StoreIntegrity;
   private readonly changes: ChangeFeed;
 
   constructor(private readonly db: Db, private readonly ctx: StoreContext, private readonly lock?: DataDirLock) {
@@ -70,6 +72,7 @@ export class Store {
     this.tokens = new Tokens(ctx);
     this.audit = new AuditTrail(db);
     this.decisions = new DecisionLog(ctx);
+    this.integrity = new StoreIntegrity(db, this.audit, ctx.now);
     this.changes = new ChangeFeed(db);
   }
 

@@ -48,6 +48,7 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['ZHIDU_BATCH_LINE_LIMIT', 'longest NDJSON batch line in bytes (default 256 KiB)'],
   ['ZHIDU_RATE_LIMIT', 'requests per token per minute (default 600000)'],
   ['ZHIDU_REQUEST_TIMEOUT_MS', 'cut off a request after this long (default 120000; batches excepted)'],
+  ['ZHIDU_INTEGRITY_KEY_FILE', 'Ed25519 private key (PEM) that seals stored rows and signs audit checkpoints (docs/integrity.md)'],
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

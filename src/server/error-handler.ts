@@ -89,6 +89,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     // The code goes on the request's one log line (app.ts); unexpected errors get a line of their own.
     request.errorCode = z.code;
     if (z.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    // Kind, id and what differs: never a client's data (integrity.ts).
+    else if (z.code === 'STORE_INTEGRITY') request.log.error({ code: z.code, integrity: z.details }, 'stored content failed its integrity check');
     const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
     // Refused before the gate set it (a malformed URL): the id is on every answer.
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);

@@ -61,34 +61,55 @@ export function readPublicKey(file: string): KeyObject {
 /**
  * JSON text with object keys sorted: what `canonicalJson(JSON.parse(JSON.stringify(value)))`
  * (policy/hash.ts) gives, without the round trip. A value written to a jsonb column and read back
- * has the same text, so a seal taken before the write holds after the read.
+ * has the same text, so a seal taken before the write holds after the read. Every decision record
+ * goes through this, so it skips what costs: a sort of keys already in order, quoting a string
+ * with nothing to escape, quoting the same key again (a test holds it to the plain definition).
  */
 export function canonicalText(value: unknown): string {
   return canonical(value) ?? 'null';
 }
 
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const KEY_TEXTS_LIMIT = 10_000;
+const keyTexts = new Map<string, string>();
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (keyTexts.size < KEY_TEXTS_LIMIT) keyTexts.set(key, text);
+  }
+  return text;
+}
+
 function canonical(value: unknown): string | undefined {
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
     case 'number':
       return Number.isFinite(value) ? JSON.stringify(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
-      if (value === null) return 'null';
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonical((value as { toJSON(): unknown }).toJSON());
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (canonical(value[i]) ?? 'null');
         return `${out}]`;
       }
-      const keys = Object.keys(value).sort();
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonical((value as { toJSON(): unknown }).toJSON());
+      const keys = Object.keys(value);
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys.sort();
+          break;
+        }
+      }
       let out = '{';
       for (const key of keys) {
         const text = canonical((value as Record<string, unknown>)[key]);
         if (text === undefined) continue;
-        out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${text}`;
+        out += (out.length === 1 ? '' : ',') + keyText(key) + text;
       }
       return `${out}}`;
     }

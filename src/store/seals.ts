@@ -44,10 +44,10 @@ export interface DecisionSealed {
 }
 
 export function decisionForm(d: DecisionSealed): string {
+  // In key order already (every record is sealed, and canonicalText then need not sort them).
   return sealForm('decision', {
-    decisionId: d.decisionId, revisionId: d.revisionId, revisionHash: d.revisionHash, overrideId: d.overrideId, branch: d.branch,
-    decision: d.decision, input: d.input ?? null, output: d.output ?? null, trace: d.trace ?? null, caller: d.caller,
-    requestId: d.requestId, at: textOf(d.at),
+    at: textOf(d.at), branch: d.branch, caller: d.caller, decision: d.decision, decisionId: d.decisionId, input: d.input ?? null,
+    output: d.output ?? null, overrideId: d.overrideId, requestId: d.requestId, revisionHash: d.revisionHash, revisionId: d.revisionId, trace: d.trace ?? null,
   });
 }
 

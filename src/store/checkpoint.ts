@@ -88,8 +88,14 @@ function problem(c: Checkpoint, code: 'truncated' | 'rewritten' | 'signature', m
   return { kind: 'checkpoint', id: c.seq, problem: code, message };
 }
 
-/** The checkpoint's own signature, against the public key the verifier trusts. */
+/**
+ * The checkpoint's own signature, against the public key the verifier trusts. Where there is such
+ * a key, an unsigned checkpoint is refused: whoever could replace a signed one could drop its signature.
+ */
 export function checkSignature(c: Checkpoint, trusted: KeyObject | undefined): CheckpointCheck {
+  if (!c.signature && trusted) {
+    return { problems: [problem(c, 'signature', `the checkpoint of ${c.at} is not signed, but checkpoints are checked with key ${keyIdOf(trusted)}.`)], notes: [] };
+  }
   if (!c.signature) return { problems: [], notes: [`the checkpoint of ${c.at} is not signed: it is only as good as where it was kept.`] };
   if (!trusted) return { problems: [], notes: [`the checkpoint of ${c.at} is signed by key ${c.signature.keyId}, but no public key was given to check it with.`] };
   const trustedId = keyIdOf(trusted);

@@ -193,7 +193,7 @@ export class Sealer {
   }
 }
 
-export const PLAIN_SEALER = new Sealer();
+const PLAIN_SEALER = new Sealer();
 
 // The store's sealer travels with its database handle and every transaction begun on it, so
 // whatever writes through the store seals what it writes — the audit entries that publishing and

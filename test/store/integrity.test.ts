@@ -194,6 +194,8 @@ describe.each(ENGINES)('the integrity key, on %s', (engine) => {
 
     const moved = { ...signed, seq: 0, hash: '' };
     expect((await t.store.integrity.against(moved)).problems).toEqual([expect.objectContaining({ problem: 'signature', message: expect.stringMatching(/altered or forged/) })]);
+    const unsigned = makeCheckpoint({ seq: signed.seq, hash: signed.hash }, new Date(signed.at));
+    expect((await t.store.integrity.against(unsigned)).problems).toEqual([expect.objectContaining({ problem: 'signature', message: expect.stringMatching(/is not signed, but checkpoints are checked with key/) })]);
     const stranger = newKey();
     const forged = makeCheckpoint({ seq: 1, hash: signed.hash }, new Date(signed.at), stranger);
     expect((await t.store.integrity.against(forged)).problems).toEqual([expect.objectContaining({ problem: 'signature', message: expect.stringMatching(`not the trusted key ${key.keyId}`) })]);

@@ -88,6 +88,18 @@ describe.each(ENGINES)('content verified where it is read, on %s', (engine) => {
     expect(err.details).toEqual([expect.objectContaining({ kind: 'decision', id: decisionId, problem: 'content' })]);
   });
 
+  it('a record\'s seal holds across what jsonb does to numbers, key order and strings', async () => {
+    t = await openPublishedStore(engine);
+    const awkward = {
+      z: 1e-7, a: 2 ** 60, '10': -0, '9': 1e21, m: 0.1 + 0.2, tiny: 5e-324, s: 'tab\t"quote" \\ \u0007 \u2028 中文 😀', empty: {}, list: [null, { b: 1, a: [] }],
+      skipped: undefined, date: new Date('2026-07-01T00:00:00.123Z'),
+    };
+    const decisionId = randomUUID();
+    await t.store.decisions.record({ decisionId, revisionId: 1, revisionHash: 'sha256:x', decision: 'suitability', input: awkward, output: { verdict: 'match' }, trace: [awkward], caller: 'c', at: t.clock.now() });
+    const read = await restarted(t.store).decisions.get(decisionId);
+    expect(read?.input).toEqual(JSON.parse(JSON.stringify(awkward)));
+  });
+
   it('a branch token turned into a head-office token no longer authenticates', async () => {
     t = await openPublishedStore(engine);
     const { token, info } = await t.store.tokens.create({ role: 'branch', branch: '0101', name: 'b', actor: 'hq' });

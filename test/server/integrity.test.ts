@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { createLogger } from '../../src/server/logging.ts';
 import { checkSignature } from '../../src/store/checkpoint.ts';
@@ -34,12 +34,14 @@ function logSink(): { lines: string[]; stream: Writable } {
 
 interface Restarted { app: FastifyInstance; store: Store; call(as: TokenName | undefined, options: InjectOptions): Promise<LightMyRequestResponse> }
 
-let s: TestServer | undefined;
+// A server of its own for each test (each edits the database), opened in the hook: opening one is
+// most of a test's time, and a hook may take longer than a test.
+let s: TestServer;
 const restarts: FastifyInstance[] = [];
+beforeEach(async () => { s = await openTestServer(); });
 afterEach(async () => {
   for (const app of restarts.splice(0)) await app.close();
   await s?.close();
-  s = undefined;
 });
 
 /** The same store served again by a new server that has read nothing yet, with another sealer if given. */
@@ -56,7 +58,6 @@ const decideB = { method: 'POST' as const, url: '/v1/decide/classification', pay
 
 describe('content verified where the server reads it', () => {
   it('a restarted server refuses the active revision edited in the database: not ready, no decisions, the revision and the log name it', async () => {
-    s = await openTestServer();
     expect((await s.call('system', decideB)).json().output.class).toBe('B');
     await tamper(s.store, `update revision_documents set yaml = replace(yaml, E'\\nturnoverThreshold: 3\\n', E'\\nturnoverThreshold: 2\\n') where revision_id = 1 and kind = 'classification'`);
     const log = logSink();
@@ -83,7 +84,6 @@ describe('content verified where the server reads it', () => {
   });
 
   it('a token whose role was changed in the database is refused, not taken for head office', async () => {
-    s = await openTestServer();
     const me = await s.store.tokens.authenticate(s.tokens.branch0202);
     await tamper(s.store, `update tokens set role = 'head-office', branch = null where id = ${me!.tokenId}`);
     const r = await restart(s);
@@ -96,7 +96,6 @@ describe('content verified where the server reads it', () => {
   });
 
   it('a decision record whose verdict was edited is refused, and the log line carries no client data', async () => {
-    s = await openTestServer();
     const CANARY = 'ZHIDU-CANARY-31337';
     const answer = (await s.call('system', {
       method: 'POST', url: '/v1/decide/suitability',
@@ -116,7 +115,6 @@ describe('content verified where the server reads it', () => {
 
 describe('the integrity of the store, for auditors', () => {
   it('GET /v1/audit/verify lists every problem; GET /v1/audit/checkpoint gives the head, unsigned without a key', async () => {
-    s = await openTestServer();
     const intact = await s.call('auditor', { method: 'GET', url: '/v1/audit/verify' });
     expect(intact.statusCode).toBe(200);
     expect(intact.json()).toMatchObject({ ok: true, problems: [], more: 0, legacy: 0, unchecked: 0, chain: { ok: true }, checked: { revisions: 1, tokens: 6 } });
@@ -142,7 +140,6 @@ describe('the integrity of the store, for auditors', () => {
   });
 
   it('with the integrity key, checkpoints are signed and decisions recorded sealed', async () => {
-    s = await openTestServer();
     const key = integrityKeyFrom(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     // The seeded store was written without the key: sealed once, as an operator would (`zhidu store seal`).
     const r = await restart(s, { sealer: new Sealer(key), seal: true });
@@ -160,7 +157,6 @@ describe('the integrity of the store, for auditors', () => {
   });
 
   it('branches and systems may not check the store or take checkpoints', async () => {
-    s = await openTestServer();
     for (const url of ['/v1/audit/verify', '/v1/audit/checkpoint']) {
       for (const as of ['branch0101', 'system'] as const) {
         const r = await s.call(as, { method: 'GET', url });

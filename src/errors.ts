@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   REVISION_UNCHANGED: { status: 409, message: 'The documents decide exactly as the revision in force; send force to publish them anyway.' },
   EFFECTS_UNACKNOWLEDGED: { status: 409, message: 'The publish suspends branch overrides, moves scheduled revisions or makes proposals stale; review the effects and send them back as acknowledged.' },
   PROPOSAL_DUPLICATE: { status: 409, message: 'The branch already has a pending proposal with the same content.' },
+  STORE_INTEGRITY: { status: 500, message: 'Stored content failed its integrity check (changed outside zhidu, or sealed with another key) and is not served; `zhidu audit verify` names every mismatch.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,6 +2,7 @@
 // found, a decision refused for bad input), 2 usage errors. Results on stdout, errors on stderr.
 import { Command, CommanderError, Option } from 'commander';
 import { DECISIONS } from '../engine/decisions/index.ts';
+import { ZhiduError } from '../errors.ts';
 import { runDecide } from './decide.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
 import { runRecalibrate } from './recalibrate.ts';
@@ -74,6 +75,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (err instanceof UsageError) {
       io.stderr.write(`error: ${err.message}\n`);
       return EXIT.USAGE;
+    }
+    // A refusal from below that no command caught (`serve` on a store that fails its integrity checks): said, not a stack trace.
+    if (err instanceof ZhiduError) {
+      io.stderr.write(`error: ${err.code} ${err.message}\n`);
+      for (const d of err.details ?? []) io.stderr.write(`  ${JSON.stringify(d)}\n`);
+      return EXIT.NO;
     }
     throw err;
   }

@@ -1,12 +1,18 @@
-// The store's commands: tokens, publishing and exporting revisions, verifying the audit chain.
-// Each finds the store as the server does (DATABASE_URL, else --data-dir / ZHIDU_DATA_DIR /
-// ./data) and opens it for the one command. An embedded store held by a running server is not
-// touched: the command stops at once and says what to do instead.
+// The store's commands: tokens, publishing and exporting revisions, verifying the store and its
+// audit chain (against a checkpoint too), checkpoints, sealing. Each finds the store as the server
+// does (DATABASE_URL, else --data-dir / ZHIDU_DATA_DIR / ./data; its integrity key from
+// ZHIDU_INTEGRITY_KEY_FILE) and opens it for the one command. An embedded store held by a running
+// server is not touched: the command stops at once and says what to do instead.
+import type { KeyObject } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { ZhiduError } from '../errors.ts';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics.ts';
+import { parseCheckpoint, type Checkpoint } from '../store/checkpoint.ts';
 import { StoreBusyError } from '../store/data-dir-lock.ts';
+import { readPublicKey, type IntegrityProblem } from '../store/integrity.ts';
+import type { Counts } from '../store/store-check.ts';
 import type { PublishEffect } from '../store/revisions.ts';
 import type { Store } from '../store/store.ts';
 import { isRole, ROLES, type TokenInfo } from '../store/tokens.ts';
@@ -198,19 +204,104 @@ export function registerStoreCommands(program: Command, io: CliIo, result: Resul
       });
     });
 
-  program.command('audit').description('the audit trail')
-    .command('verify')
-    .description('check the hash chain; exit 1 naming the first entry altered or removed')
+  const audit = program.command('audit').description('the audit trail and the store\'s integrity: verify, checkpoint');
+  audit.command('verify')
+    .description('check the audit chain and every revision, override, token and decision record; exit 1 naming each mismatch')
+    .option('--against <file>', 'also check the trail against a checkpoint taken earlier (zhidu audit checkpoint)')
+    .option('--public-key <file>', 'with --against: the public key (PEM) to check its signature with (default: that of ZHIDU_INTEGRITY_KEY_FILE)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(dataDirOption())
+    .action(async (opts) => {
+      const checkpoint = opts.against === undefined ? undefined : readCheckpoint(opts.against);
+      const trusted = opts.publicKey === undefined ? undefined : readTrustedKey(opts.publicKey);
+      result.code = await withStore(opts, io, env, async (store) => {
+        const report = await store.integrity.check();
+        const against = checkpoint && await store.integrity.against(checkpoint, trusted ?? store.integrity.key?.publicKey);
+        const problems = [...report.problems, ...(against?.problems ?? [])];
+        if (opts.format === 'json') {
+          io.stdout.write(`${JSON.stringify({ ...report, ok: problems.length === 0, ...(against ? { checkpoint: against } : {}), problems }, null, 2)}\n`);
+          return problems.length === 0 ? EXIT.OK : EXIT.NO;
+        }
+        const { chain } = report;
+        io.stdout.write(chain.ok
+          ? `audit chain intact: ${chain.entries} entries${chain.head ? `; head ${chain.head.seq} ${chain.head.hash}` : ''}\n`
+          : `audit chain broken at entry ${chain.seq} (${chain.problem}): ${chain.message}\n`);
+        io.stdout.write(`checked ${counted(report.checked)}; ${report.keyId ? `seals checked with integrity key ${report.keyId}` : 'plain hashes only (no integrity key given)'}\n`);
+        if (report.legacy > 0) io.stdout.write(`note: ${report.legacy} row(s) carry no seal (written before sealing existed); \`zhidu store seal\` seals them\n`);
+        if (report.unchecked > 0) io.stdout.write(`note: ${report.unchecked} row(s) are sealed with an integrity key that was not given: those seals were not checked\n`);
+        if (checkpoint) {
+          for (const note of against!.notes) io.stdout.write(`note: ${note}\n`);
+          if (against!.problems.length === 0) io.stdout.write(`checkpoint of ${checkpoint.at}: audit entry ${checkpoint.seq} is still there with the hash it recorded\n`);
+        }
+        for (const p of problems) io.stdout.write(`${problemLine(p)}\n`);
+        if (report.more > 0) io.stdout.write(`… and ${report.more} more problem(s)\n`);
+        io.stdout.write(problems.length === 0 ? 'store intact\n' : `${problems.length + report.more} problem(s)\n`);
+        return problems.length === 0 ? EXIT.OK : EXIT.NO;
+      });
+    });
+  audit.command('checkpoint')
+    .description('write the audit chain\'s head (seq, hash, time), signed with the integrity key when set, to keep outside the database')
+    .option('--out <file>', 'write it to this file (default: stdout)')
     .addOption(dataDirOption())
     .action(async (opts) => {
       result.code = await withStore(opts, io, env, async (store) => {
-        const check = await store.audit.verify();
-        if (check.ok) {
-          io.stdout.write(`audit chain intact: ${check.entries} entries${check.head ? `; head ${check.head.seq} ${check.head.hash}` : ''}\n`);
-          return EXIT.OK;
+        const checkpoint = await store.integrity.checkpoint();
+        const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+        const signed = checkpoint.signature ? `signed with integrity key ${checkpoint.signature.keyId}` : 'unsigned: no integrity key (ZHIDU_INTEGRITY_KEY_FILE) is set';
+        if (opts.out === undefined) {
+          io.stdout.write(text);
+          if (!checkpoint.signature) io.stderr.write(`warning: checkpoint ${signed}\n`);
+        } else {
+          writeFileSync(opts.out, text);
+          io.stdout.write(`checkpoint of audit entry ${checkpoint.seq} written to ${opts.out} (${signed})\n`);
         }
-        io.stdout.write(`audit chain broken at entry ${check.seq} (${check.problem}): ${check.message}\n`);
-        return EXIT.NO;
+        return EXIT.OK;
       });
     });
+
+  program.command('store').description('the store itself: seal')
+    .command('seal')
+    .description('seal rows that carry no seal made with the integrity key (written before sealing, or without the key), once they pass every other check')
+    .addOption(dataDirOption())
+    .action(async (opts) => {
+      result.code = await withStore(opts, io, env, async (store) => {
+        const report = await store.integrity.seal(actor());
+        io.stdout.write(`sealed ${counted(report.sealed)} ${report.keyId ? `with integrity key ${report.keyId}` : 'with plain hashes (no integrity key given)'}\n`);
+        for (const p of report.refused) io.stdout.write(`${problemLine(p)}\n`);
+        if (report.refused.length > 0) io.stdout.write(`${report.refusedRows} row(s) left unsealed: they fail the checks above\n`);
+        return report.refused.length === 0 ? EXIT.OK : EXIT.NO;
+      });
+    });
+}
+
+/** One problem a line: what is wrong, kind, id, field, then the sentence (tab-separated, for grep and awk too). */
+function problemLine(p: IntegrityProblem): string {
+  return [p.problem, p.kind, p.id, p.field ?? '-', p.message].join('\t');
+}
+
+function counted(c: Counts): string {
+  const n = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
+  return [n(c.revisions, 'revision'), n(c.overrides, 'override'), n(c.tokens, 'token'), n(c.decisions, 'decision record'), n(c.auditEntries, 'audit entry', 'audit entries')].join(', ');
+}
+
+function readCheckpoint(file: string): Checkpoint {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--against: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  try {
+    return parseCheckpoint(text, file);
+  } catch (err) {
+    throw new UsageError(`--against: ${(err as Error).message}`);
+  }
+}
+
+function readTrustedKey(file: string): KeyObject {
+  try {
+    return readPublicKey(file);
+  } catch (err) {
+    throw new UsageError(`--public-key: ${file}: ${(err as Error).message}`);
+  }
 }

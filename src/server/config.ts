@@ -80,6 +80,7 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['ZHIDU_DB_POOL_TIMEOUT_MS', 'wait this long for a PostgreSQL connection before answering 503 (default 5000)'],
   ['ZHIDU_TOKEN_OUTAGE_MS', 'keep accepting tokens seen before the store became unreachable for this long (default 600000; 0 = no)'],
   ['ZHIDU_RETRY_AFTER', 'seconds a 503 answer says to wait (Retry-After; default 5)'],
+  ['ZHIDU_INTEGRITY_KEY_FILE', 'Ed25519 private key (PEM) that seals stored rows and signs audit checkpoints (docs/integrity.md)'],
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

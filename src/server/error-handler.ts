@@ -107,6 +107,8 @@ export function installErrorHandler(app: FastifyInstance, { retryAfterSeconds }:
       // The reason is the driver's (an SQLSTATE, an errno code, "timeout exceeded when trying to connect"): never client data.
       request.log.warn({ reason: z.reason }, 'store unavailable');
     }
+    // Kind, id and what differs: never a client's data (integrity.ts).
+    if (z.code === 'STORE_INTEGRITY') request.log.error({ code: z.code, integrity: z.details }, 'stored content failed its integrity check');
     const body = { error: { code: z.code, message: z.message, ...(z.details ? { details: problemsOf(z.details) } : {}) } };
     // Every 429 says when to come back, whatever refused it; every 503 too.
     if (z.status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', z instanceof RetryLater ? z.retryAfter : 60);

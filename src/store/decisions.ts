@@ -2,9 +2,12 @@
 // input. `record()` resolves only once the record is committed, so an answer can follow it;
 // records arriving while a write is in flight queue up and go in together as one multi-row
 // INSERT (group commit), so recording keeps pace with deciding. A record is written as JSON once,
-// when it is handed in, so that its size can be bounded before anything is queued.
+// when it is handed in, so that its size can be bounded before anything is queued. Each record is
+// sealed as it is written and checked against its seal when it is read back (seals.ts).
 import type { StoreContext } from './context.ts';
 import { maybeOne, StoreUnavailableError } from './db.ts';
+import { assertIntact, sealerOf } from './integrity.ts';
+import { checkDecision, DECISION_CHECK_COLUMNS, decisionForm, type DecisionCheckRow } from './seals.ts';
 
 export interface DecisionRecord {
   readonly decisionId: string;
@@ -55,15 +58,15 @@ function overLimit(json: RecordJson, limit: number): RecordSize | undefined {
   return total > limit ? { ...size, total } : undefined;
 }
 
-interface DecisionRow {
+interface DecisionRow extends DecisionCheckRow {
   decision_id: string; revision_id: number; revision_hash: string; override_id: number | null; branch: string | null;
   decision: string; input: unknown; output: unknown; trace: unknown; caller: string; request_id: string | null; at: Date;
 }
 
-const INSERT = `insert into decisions (decision_id, revision_id, revision_hash, override_id, branch, decision, input, output, trace, caller, request_id, at)
-  select d, r, h, o, b, n, i::jsonb, x::jsonb, t::jsonb, c, q, a
-  from unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
-    as u(d, r, h, o, b, n, i, x, t, c, q, a)`;
+const INSERT = `insert into decisions (decision_id, revision_id, revision_hash, override_id, branch, decision, input, output, trace, caller, request_id, at, row_hash)
+  select d, r, h, o, b, n, i::jsonb, x::jsonb, t::jsonb, c, q, a, s
+  from unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+    as u(d, r, h, o, b, n, i, x, t, c, q, a, s)`;
 
 export interface RecorderStats { records: number; batches: number; largestBatch: number }
 
@@ -90,9 +93,11 @@ export class DecisionLog {
     });
   }
 
+  /** The record, or undefined; STORE_INTEGRITY when it no longer matches its seal. */
   async get(decisionId: string): Promise<DecisionRecord | undefined> {
-    const r = await maybeOne<DecisionRow>(this.ctx.db, 'select * from decisions where decision_id = $1', [decisionId]);
+    const r = await maybeOne<DecisionRow>(this.ctx.db, `select d.*, ${DECISION_CHECK_COLUMNS} from decisions d where d.decision_id = $1`, [decisionId]);
     if (!r) return undefined;
+    assertIntact(checkDecision(sealerOf(this.ctx.db), r).problems);
     return {
       decisionId: r.decision_id, revisionId: r.revision_id, revisionHash: r.revision_hash,
       ...(r.override_id !== null ? { overrideId: r.override_id } : {}), ...(r.branch !== null ? { branch: r.branch } : {}),
@@ -126,6 +131,7 @@ export class DecisionLog {
   }
 
   private async insert(batch: readonly Waiting[]): Promise<void> {
+    const sealer = sealerOf(this.ctx.db);
     await this.ctx.db.query(INSERT, [
       batch.map((w) => w.record.decisionId),
       batch.map((w) => w.record.revisionId),
@@ -139,6 +145,10 @@ export class DecisionLog {
       batch.map((w) => w.record.caller),
       batch.map((w) => w.record.requestId ?? null),
       batch.map((w) => w.record.at),
+      batch.map(({ record: r }) => sealer.seal(decisionForm({
+        decisionId: r.decisionId, revisionId: r.revisionId, revisionHash: r.revisionHash, overrideId: r.overrideId ?? null, branch: r.branch ?? null,
+        decision: r.decision, input: r.input, output: r.output, trace: r.trace, caller: r.caller, requestId: r.requestId ?? null, at: r.at,
+      }))),
     ]);
     this.stats.records += batch.length;
     this.stats.batches += 1;

@@ -3,15 +3,18 @@
 // force: the latest approved one whose effective-from has come (a newer approval supersedes the
 // older from its effective date). An override head office has since moved the ground under
 // (it touches changed paths, or no longer fits the bounds) is suspended: head office's
-// documents apply and `problems` says why.
+// documents apply and `problems` says why. Every override read is checked first (seals.ts): one
+// changed in the database is refused (STORE_INTEGRITY), never applied.
 import { ZhiduError } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import { policySetHash } from '../policy/hash.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import type { StoreContext } from './context.ts';
 import { maybeOne } from './db.ts';
+import { assertIntact } from './integrity.ts';
 import { overrideFit } from './rebase.ts';
 import type { Revisions, RevisionSummary } from './revisions.ts';
+import { checkOverrides, OVERRIDE_CHECK_COLUMNS, type OverrideCheckRow } from './seals.ts';
 
 export interface Override {
   readonly id: number;
@@ -26,6 +29,8 @@ export interface Override {
 }
 
 export interface OverrideRow { id: number; branch: string; proposal_id: number; base_revision: number; override_yaml: string; effective_from: Date; approved_at: Date; approved_by: string }
+
+type CheckedOverrideRow = OverrideRow & OverrideCheckRow;
 
 export function overrideFromRow(r: OverrideRow): Override {
   return { id: r.id, branch: r.branch, proposalId: r.proposal_id, baseRevision: r.base_revision, override: r.override_yaml, effectiveFrom: r.effective_from, approvedAt: r.approved_at, approvedBy: r.approved_by };
@@ -56,23 +61,31 @@ export interface OverrideState {
 
 interface Resolved { set: PolicySet; hash: string; status: 'none' | 'applied' | 'suspended'; problems: Diagnostic[] }
 
+const SELECT_OVERRIDES = `select o.*, ${OVERRIDE_CHECK_COLUMNS} from overrides o left join proposals p on p.id = o.proposal_id`;
+
 export class Overrides {
   constructor(private readonly ctx: StoreContext, private readonly revisions: Revisions) {}
 
   /** The override in force for a branch at an instant (default now). */
   async at(branch: string, instant: Date = this.ctx.now()): Promise<Override | undefined> {
-    const row = await maybeOne<OverrideRow>(this.ctx.db,
-      'select * from overrides where branch = $1 and effective_from <= $2 order by id desc limit 1', [branch, instant]);
-    return row && overrideFromRow(row);
+    const row = await maybeOne<CheckedOverrideRow>(this.ctx.db,
+      `${SELECT_OVERRIDES} where o.branch = $1 and o.effective_from <= $2 order by o.id desc limit 1`, [branch, instant]);
+    return row && (await this.checked([row]))[0];
   }
 
   async get(id: number): Promise<Override | undefined> {
-    const row = await maybeOne<OverrideRow>(this.ctx.db, 'select * from overrides where id = $1', [id]);
-    return row && overrideFromRow(row);
+    const row = await maybeOne<CheckedOverrideRow>(this.ctx.db, `${SELECT_OVERRIDES} where o.id = $1`, [id]);
+    return row && (await this.checked([row]))[0];
   }
 
   async list(branch?: string): Promise<Override[]> {
-    const { rows } = await this.ctx.db.query<OverrideRow>('select * from overrides where ($1::text is null or branch = $1) order by id', [branch ?? null]);
+    const { rows } = await this.ctx.db.query<CheckedOverrideRow>(`${SELECT_OVERRIDES} where ($1::text is null or o.branch = $1) order by o.id`, [branch ?? null]);
+    return this.checked(rows);
+  }
+
+  /** The rows as overrides, once every one passed its checks (else STORE_INTEGRITY naming each problem). */
+  private async checked(rows: readonly CheckedOverrideRow[]): Promise<Override[]> {
+    assertIntact((await checkOverrides(this.ctx.db, rows)).problems);
     return rows.map(overrideFromRow);
   }
 

@@ -18,6 +18,7 @@ import { overrideFromRow, type Override, type OverrideRow } from './overrides.ts
 import { conflictingPaths, overrideFit } from './rebase.ts';
 import type { SuspensionReason } from './publish-plan.ts';
 import { revisionIdAt, type Revisions } from './revisions.ts';
+import { overrideSeal } from './seals.ts';
 
 export type ProposalStatus = 'submitted' | 'approved' | 'rejected' | 'withdrawn' | 'superseded';
 export type ProposalAction = 'submitted' | 'rebased' | 'approved' | 'rejected' | 'withdrawn' | 'stale' | 'rebase-requested' | 'superseded';
@@ -181,9 +182,10 @@ export class Proposals {
           await appendAudit(tx, { at: now, actor: input.actor, action: 'proposal.rebase', subject: `proposal:${p.id}`, summary: { branch: p.branch, ...rebase } });
         }
         const row = await one<OverrideRow>(tx,
-          `insert into overrides (branch, proposal_id, base_revision, override_yaml, effective_from, approved_at, approved_by)
-           values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-          [p.branch, p.id, target, p.override, effectiveFrom, now, input.actor]);
+          `insert into overrides (branch, proposal_id, base_revision, override_yaml, effective_from, approved_at, approved_by, row_hash)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+          [p.branch, p.id, target, p.override, effectiveFrom, now, input.actor,
+            overrideSeal(tx, { proposalId: p.id, branch: p.branch, baseRevision: target, override: p.override, effectiveFrom, approvedAt: now, approvedBy: input.actor })]);
         await this.step(tx, p.id, 'approved', input.actor, now, input.comment ?? '', { overrideId: row.id, baseRevision: target, effectiveFrom: effectiveFrom.toISOString() });
         await appendAudit(tx, {
           at: now, actor: input.actor, action: 'proposal.approve', subject: `proposal:${p.id}`,

@@ -20,7 +20,9 @@ import { isPolicyKind, type PolicyKind } from '../policy/kinds.ts';
 import { loadPolicyTexts, type PolicySet, type PolicyText } from '../policy/policy-set.ts';
 import { notInPast, type StoreContext } from './context.ts';
 import { one, type Sql } from './db.ts';
+import { assertIntact } from './integrity.ts';
 import { overrideFit, type OverrideFit } from './rebase.ts';
+import { checkDocuments, checkPolicySet, checkRevisions, REVISION_CHECK_COLUMNS, type RevisionCheckRow } from './seals.ts';
 
 /** A validated set ready to publish, or to decide with before publishing (simulation). */
 export interface Candidate {
@@ -119,17 +121,23 @@ export async function auditHead(sql: Sql): Promise<number> {
   return (await one<{ seq: number }>(sql, 'select coalesce(max(seq), 0)::int as seq from audit')).seq;
 }
 
-/** Reads through one connection (inside a transaction, its own), parsing each revision once. */
+/**
+ * Reads through one connection (inside a transaction, its own), each revision once, checked as
+ * Revisions checks what it reads: texts against their hashes, the parsed set against the revision's.
+ */
 class Reader {
   private readonly documents = new Map<number, Promise<Record<string, string>>>();
 
-  constructor(private readonly ctx: StoreContext, private readonly sql: Sql) {}
+  constructor(private readonly ctx: StoreContext, private readonly sql: Sql, private readonly hashes: ReadonlyMap<number, string>) {}
 
   docs(id: number): Promise<Record<string, string>> {
     let hit = this.documents.get(id);
     if (!hit) {
-      hit = this.sql.query<{ kind: string; yaml: string }>('select kind, yaml from revision_documents where revision_id = $1', [id])
-        .then(({ rows }) => Object.fromEntries(rows.map((r) => [r.kind, r.yaml])));
+      hit = this.sql.query<{ kind: string; yaml: string; text_hash: string }>('select kind, yaml, text_hash from revision_documents where revision_id = $1', [id])
+        .then(({ rows }) => {
+          assertIntact(checkDocuments(id, rows));
+          return Object.fromEntries(rows.map((r) => [r.kind, r.yaml]));
+        });
       this.documents.set(id, hit);
     }
     return hit;
@@ -137,8 +145,11 @@ class Reader {
 
   /** Shares the store's cache of parsed revisions (the same key as Revisions.policySet). */
   set(id: number): Promise<PolicySet> {
-    return this.ctx.sets.get(`revision:${id}`, async () =>
-      loadPolicyTexts(Object.entries(await this.docs(id)).map(([kind, text]) => ({ file: kind, text }))).set);
+    return this.ctx.sets.get(`revision:${id}`, async () => {
+      const { set } = loadPolicyTexts(Object.entries(await this.docs(id)).map(([kind, text]) => ({ file: kind, text })));
+      assertIntact(checkPolicySet(id, this.hashes.get(id) ?? '', set));
+      return set;
+    });
   }
 }
 
@@ -202,8 +213,10 @@ function reasonsOf(fit: Extract<OverrideFit, { status: 'suspended' }>): Suspensi
  */
 export async function planPublish(ctx: StoreContext, sql: Sql, request: PublishRequest, assumedBase?: number): Promise<PublishPlan> {
   const snapshot = await auditHead(sql);
-  const reader = new Reader(ctx, sql);
-  const { rows: timelineRows } = await sql.query<TimelineRow>('select id, hash, effective_from, published_at, note from revisions order by id');
+  const { rows: timelineRows } = await sql.query<TimelineRow & RevisionCheckRow>(
+    `select r.id, r.hash, r.effective_from, r.published_at, r.published_by, r.note, ${REVISION_CHECK_COLUMNS} from revisions r order by r.id`);
+  assertIntact((await checkRevisions(sql, timelineRows)).problems);
+  const reader = new Reader(ctx, sql, new Map(timelineRows.map((r) => [r.id, r.hash])));
   const before = timelineRows.map((r) => ({ id: r.id, from: r.effective_from.getTime(), hash: r.hash, note: r.note, publishedAt: r.published_at.getTime() }));
 
   const now = ctx.now();

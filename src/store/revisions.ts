@@ -3,15 +3,20 @@
 // its effective instant) and writes revision, documents, the schedule it keeps and audit entries
 // in one transaction; what it will do is planned first (publish-plan.ts) and must be confirmed.
 // At an instant T the revision in force is the latest published one whose effective-from ≤ T.
+// Reads check what they return (seals.ts): the row against the audit entry of its publication,
+// each document's text against its hash, the parsed set against `hash`. A revision that fails
+// is refused (STORE_INTEGRITY), never decided with.
 import { ZhiduError } from '../errors.ts';
 import { loadPolicyTexts, type PolicySet } from '../policy/policy-set.ts';
 import { appendAudit, type NewAuditEntry } from './audit.ts';
 import { notifyChange } from './changes.ts';
 import type { StoreContext } from './context.ts';
 import { maybeOne, one, writeTransaction, type Sql } from './db.ts';
+import { assertIntact } from './integrity.ts';
 import { auditHead, planPublish, type Candidate, type PublishEffect, type PublishPlan, type PublishRequest, type ScheduledMode } from './publish-plan.ts';
 
 export type { Candidate, PublishEffect, PublishPlan, ScheduledMode } from './publish-plan.ts';
+import { checkDocuments, checkPolicySet, checkRevisions, REVISION_CHECK_COLUMNS, type RevisionCheckRow } from './seals.ts';
 
 export type RevisionStatus = 'active' | 'scheduled' | 'superseded';
 
@@ -58,6 +63,7 @@ export interface PublishOutcome extends RevisionSummary {
 }
 
 interface RevisionRow { id: number; hash: string; status: RevisionStatus; effective_from: Date; published_at: Date; published_by: string; note: string; replaces: number | null; replaced_by: number | null }
+type CheckedRevisionRow = RevisionRow & RevisionCheckRow;
 
 const SUMMARY_COLUMNS = `r.id, r.hash, r.effective_from, r.published_at, r.published_by, r.note, r.replaces,
   (select min(x.id) from revisions x where x.replaces = r.id) as replaced_by,
@@ -66,7 +72,7 @@ const SUMMARY_COLUMNS = `r.id, r.hash, r.effective_from, r.published_at, r.publi
     when r.effective_from > $1 and not exists (
       select 1 from revisions s where s.id > r.id and s.effective_from <= r.effective_from) then 'scheduled'
     else 'superseded'
-  end as status`;
+  end as status, ${REVISION_CHECK_COLUMNS}`;
 
 function summary(r: RevisionRow): RevisionSummary {
   return {
@@ -83,15 +89,20 @@ export async function revisionIdAt(sql: Sql, instant: Date): Promise<number | un
 export class Revisions {
   constructor(private readonly ctx: StoreContext) {}
 
+  /** Every revision; STORE_INTEGRITY when any disagrees with the audit entry of its publication. */
   async list(): Promise<RevisionSummary[]> {
-    const { rows } = await this.ctx.db.query<RevisionRow>(`select ${SUMMARY_COLUMNS} from revisions r order by r.id`, [this.ctx.now()]);
+    const { rows } = await this.ctx.db.query<CheckedRevisionRow>(`select ${SUMMARY_COLUMNS} from revisions r order by r.id`, [this.ctx.now()]);
+    assertIntact((await checkRevisions(this.ctx.db, rows)).problems);
     return rows.map(summary);
   }
 
+  /** A revision with its documents' texts, each checked against the hash taken when it was published. */
   async get(id: number): Promise<Revision | undefined> {
-    const row = await maybeOne<RevisionRow>(this.ctx.db, `select ${SUMMARY_COLUMNS} from revisions r where r.id = $2`, [this.ctx.now(), id]);
+    const row = await maybeOne<CheckedRevisionRow>(this.ctx.db, `select ${SUMMARY_COLUMNS} from revisions r where r.id = $2`, [this.ctx.now(), id]);
     if (!row) return undefined;
-    const { rows } = await this.ctx.db.query<{ kind: string; yaml: string }>('select kind, yaml from revision_documents where revision_id = $1 order by kind', [id]);
+    const { rows } = await this.ctx.db.query<{ kind: string; yaml: string; text_hash: string }>(
+      'select kind, yaml, text_hash from revision_documents where revision_id = $1 order by kind', [id]);
+    assertIntact([...(await checkRevisions(this.ctx.db, [row])).problems, ...checkDocuments(id, rows)]);
     return { ...summary(row), documents: Object.fromEntries(rows.map((d) => [d.kind, d.yaml])) };
   }
 
@@ -102,17 +113,24 @@ export class Revisions {
   }
 
   async summaryOf(id: number): Promise<RevisionSummary | undefined> {
-    const row = await maybeOne<RevisionRow>(this.ctx.db, `select ${SUMMARY_COLUMNS} from revisions r where r.id = $2`, [this.ctx.now(), id]);
-    return row && summary(row);
+    const row = await maybeOne<CheckedRevisionRow>(this.ctx.db, `select ${SUMMARY_COLUMNS} from revisions r where r.id = $2`, [this.ctx.now(), id]);
+    if (!row) return undefined;
+    assertIntact((await checkRevisions(this.ctx.db, [row])).problems);
+    return summary(row);
   }
 
-  /** A revision's documents parsed into a policy set (cached: revisions never change). */
+  /**
+   * A revision's documents parsed into a policy set (cached: revisions never change), once they
+   * hash to the revision's `hash`: what is decided with is what was published.
+   */
   policySet(id: number): Promise<PolicySet> {
     return this.ctx.sets.get(`revision:${id}`, async () => {
       const revision = await this.get(id);
       if (!revision) throw new ZhiduError('NOT_FOUND', `There is no revision ${id}.`);
       const texts = Object.entries(revision.documents).map(([kind, text]) => ({ file: kind, text }));
-      return loadPolicyTexts(texts).set;
+      const { set } = loadPolicyTexts(texts);
+      assertIntact(checkPolicySet(id, revision.hash, set));
+      return set;
     });
   }
 
@@ -195,8 +213,16 @@ export class Revisions {
     await this.ctx.step('audit');
     const rescheduled: { replaces: number; id: number }[] = [];
     for (const [i, r] of plan.rescheduled.entries()) {
+      // Every revision has the audit entry of its own publication (integrity checks each against it).
       const newId = id + 1 + i;
       await this.insert(tx, newId, r.candidate, { effectiveFrom: r.effectiveFrom, publishedAt, actor: input.actor, note: r.note, replaces: r.replaces });
+      await appendAudit(tx, {
+        at: publishedAt, actor: input.actor, action: 'revision.publish', subject: `revision:${newId}`,
+        summary: {
+          hash: r.candidate.hash, effectiveFrom: r.effectiveFrom.toISOString(), note: r.note, carriedFrom: r.candidate.carriedFrom ?? null,
+          changes: r.candidate.changes, replaces: r.replaces, after: id,
+        },
+      });
       rescheduled.push({ replaces: r.replaces, id: newId });
     }
     for (const e of plan.effects) {

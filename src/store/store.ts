@@ -1,6 +1,6 @@
 // The store: one object owning the database connection and its parts (revisions, proposals,
-// overrides, tokens, audit trail, decision records, change feed). The same code runs on the
-// embedded engine and on PostgreSQL; only opening differs.
+// overrides, tokens, audit trail, decision records, change feed, integrity). The same code runs on
+// the embedded engine and on PostgreSQL; only opening differs.
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ZhiduError } from '../errors.ts';
@@ -11,12 +11,14 @@ import { maybeOne, type Db, type Engine } from './db.ts';
 import { DataDirLock } from './data-dir-lock.ts';
 import { DecisionLog } from './decisions.ts';
 import { readPolicyDir } from './files.ts';
+import { readIntegrityKey, Sealer, sealingDb, type IntegrityKey } from './integrity.ts';
 import { migrate } from './migrate.ts';
 import { Overrides } from './overrides.ts';
 import { openPgliteDb } from './pglite-db.ts';
 import { openPostgresDb, type PoolOptions } from './postgres-db.ts';
 import { Proposals } from './proposals.ts';
 import { Revisions, type RevisionSummary } from './revisions.ts';
+import { StoreIntegrity } from './store-check.ts';
 import { Tokens } from './tokens.ts';
 
 export interface StoreOptions {
@@ -34,12 +36,18 @@ export interface StoreOptions {
   validateSet?: SetValidator;
   /** Called between the writes of a publish, inside its transaction (fault-injection tests). */
   step?: (name: string) => Promise<void> | void;
+  /** Seals rows with an HMAC and signs audit checkpoints (docs/integrity.md); without it, plain hashes. */
+  integrityKey?: IntegrityKey;
 }
 
-/** Where the CLI and the server find the store (API.md): DATABASE_URL, else --data-dir / ZHIDU_DATA_DIR / ./data. */
+/**
+ * Where the CLI and the server find the store (API.md): DATABASE_URL, else --data-dir / ZHIDU_DATA_DIR / ./data;
+ * and its integrity key, from the file ZHIDU_INTEGRITY_KEY_FILE names.
+ */
 export function storeOptionsFrom(flags: { dataDir?: string }, env: NodeJS.ProcessEnv = process.env): StoreOptions {
-  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
-  return { dataDir: resolve(flags.dataDir ?? env.ZHIDU_DATA_DIR ?? 'data') };
+  const key = env.ZHIDU_INTEGRITY_KEY_FILE ? { integrityKey: readIntegrityKey(env.ZHIDU_INTEGRITY_KEY_FILE) } : {};
+  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL, ...key };
+  return { dataDir: resolve(flags.dataDir ?? env.ZHIDU_DATA_DIR ?? 'data'), ...key };
 }
 
 export interface FirstStart {
@@ -56,6 +64,7 @@ export class Store {
   readonly tokens: Tokens;
   readonly audit: AuditTrail;
   readonly decisions: DecisionLog;
+  readonly integrity: StoreIntegrity;
   private readonly changes: ChangeFeed;
 
   constructor(private readonly db: Db, private readonly ctx: StoreContext, private readonly lock?: DataDirLock) {
@@ -65,6 +74,7 @@ export class Store {
     this.tokens = new Tokens(ctx);
     this.audit = new AuditTrail(db);
     this.decisions = new DecisionLog(ctx);
+    this.integrity = new StoreIntegrity(db, this.audit, ctx.now);
     this.changes = new ChangeFeed(db);
   }
 
@@ -145,6 +155,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     lock?.release();
     throw err;
   }
+  // Everything written through the store is sealed with its key, or with plain hashes (integrity.ts).
+  db = sealingDb(db, new Sealer(options.integrityKey));
   const ctx: StoreContext = {
     db,
     now: options.now ?? (() => new Date()),

@@ -1,12 +1,16 @@
 // API tokens: 32 random bytes shown once, kept only as their sha256. A token carries a role
-// (and, for the branch role, its branch); revoking one is final.
+// (and, for the branch role, its branch); revoking one is final. A token row is sealed as it is
+// written and checked, with the audit entries of its creation and revocation, whenever it is read
+// (seals.ts): a role or branch changed in the database does not authenticate.
 import { createHash, randomBytes } from 'node:crypto';
 import { badInput, ZhiduError } from '../errors.ts';
 import { appendAudit } from './audit.ts';
 import { notifyChange } from './changes.ts';
 import type { StoreContext } from './context.ts';
 import { maybeOne, one, writeTransaction, type Sql } from './db.ts';
+import { assertIntact, instantText, sealerOf } from './integrity.ts';
 import { checkBranchCode } from './proposals.ts';
+import { checkTokens, TOKEN_CHECK_COLUMNS, tokenForm, type TokenCheckRow } from './seals.ts';
 
 export const ROLES = ['head-office', 'branch', 'system', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,6 +51,9 @@ function hashToken(token: string): string {
 }
 
 interface TokenRow { id: number; role: Role; branch: string | null; name: string; created_at: Date; created_by: string; revoked_at: Date | null }
+type CheckedTokenRow = TokenRow & TokenCheckRow;
+
+const SELECT_TOKENS = `select t.*, ${TOKEN_CHECK_COLUMNS} from tokens t`;
 
 function info(r: TokenRow): TokenInfo {
   return {
@@ -75,9 +82,10 @@ export class Tokens {
   async createIn(tx: Sql, input: CreateTokenInput): Promise<{ token: string; info: TokenInfo }> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const at = this.ctx.now();
+    const sealed = { hash: hashToken(token), role: input.role, branch: input.branch ?? null, name: input.name ?? '', createdAt: instantText(at), createdBy: input.actor };
     const row = await one<TokenRow>(tx,
-      `insert into tokens (hash, role, branch, name, created_at, created_by) values ($1, $2, $3, $4, $5, $6) returning *`,
-      [hashToken(token), input.role, input.branch ?? null, input.name ?? '', at, input.actor]);
+      `insert into tokens (hash, role, branch, name, created_at, created_by, row_hash) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+      [sealed.hash, sealed.role, sealed.branch, sealed.name, at, sealed.createdBy, sealerOf(tx).seal(tokenForm(sealed))]);
     await appendAudit(tx, {
       at, actor: input.actor, action: 'token.create', subject: `token:${row.id}`,
       summary: { role: row.role, branch: row.branch, name: row.name },
@@ -85,8 +93,10 @@ export class Tokens {
     return { token, info: info(row) };
   }
 
+  /** Every token; STORE_INTEGRITY when any of them fails its checks. */
   async list(): Promise<TokenInfo[]> {
-    const { rows } = await this.ctx.db.query<TokenRow>('select * from tokens order by id');
+    const { rows } = await this.ctx.db.query<CheckedTokenRow>(`${SELECT_TOKENS} order by t.id`);
+    assertIntact((await checkTokens(this.ctx.db, rows)).problems);
     return rows.map(info);
   }
 
@@ -107,11 +117,16 @@ export class Tokens {
     });
   }
 
-  /** The principal a token stands for, or undefined when it is unknown or revoked. */
+  /**
+   * The principal a token stands for, or undefined when it is unknown or revoked; STORE_INTEGRITY
+   * when its row fails its checks (its role, branch or revocation changed in the database).
+   */
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-    const row = await maybeOne<TokenRow>(this.ctx.db, 'select * from tokens where hash = $1 and revoked_at is null', [hashToken(token)]);
-    return row && { tokenId: row.id, role: row.role, ...(row.branch !== null ? { branch: row.branch } : {}), name: row.name };
+    const row = await maybeOne<CheckedTokenRow>(this.ctx.db, `${SELECT_TOKENS} where t.hash = $1 and t.revoked_at is null`, [hashToken(token)]);
+    if (!row) return undefined;
+    assertIntact((await checkTokens(this.ctx.db, [row])).problems);
+    return { tokenId: row.id, role: row.role, ...(row.branch !== null ? { branch: row.branch } : {}), name: row.name };
   }
 
   async hasHeadOfficeToken(sql: Sql = this.ctx.db): Promise<boolean> {

@@ -1,5 +1,6 @@
-// `zhidu token|revisions|audit` through main(), on the embedded store (--data-dir) and on
+// `zhidu token|revisions|audit|store` through main(), on the embedded store (--data-dir) and on
 // PostgreSQL (DATABASE_URL): output, exit codes, and a data directory held by another store.
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,158 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
     const broken = await zhidu('audit', 'verify');
     expect(broken.code).toBe(1);
     expect(broken.out).toMatch(/^audit chain broken at entry 2 \(altered\)/);
+  });
+});
+
+describe.each(ENGINES)('store integrity commands on %s', (engine) => {
+  const scratch = mkdtempSync('/tmp/zhidu-cli-integrity-');
+  const dataDir = join(scratch, 'data');
+  let options: StoreOptions;
+  let savedUrl: string | undefined;
+
+  async function zhidu(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const io = bufferIo();
+    const code = await main([...args, '--data-dir', dataDir], io);
+    return { code, out: io.out(), err: io.err() };
+  }
+
+  /** Statements run as a DBA could, behind the triggers' back. */
+  async function tamper(...statements: string[]): Promise<void> {
+    const store = await openStore(options);
+    try {
+      await (store as unknown as { db: Db }).db.transaction(async (tx) => {
+        await tx.query('set local session_replication_role = replica');
+        for (const s of statements) await tx.query(s);
+      });
+    } finally {
+      await store.close();
+    }
+  }
+
+  beforeAll(async () => {
+    savedUrl = process.env.DATABASE_URL;
+    if (engine === 'postgres') {
+      process.env.DATABASE_URL = await freshDatabaseUrl();
+      options = { databaseUrl: process.env.DATABASE_URL };
+    } else {
+      delete process.env.DATABASE_URL;
+      options = { dataDir };
+      await (await openStore({ dataDir, loadDataDir: pgliteTemplate() })).close();
+    }
+  });
+  afterAll(() => {
+    if (savedUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = savedUrl;
+    delete process.env.ZHIDU_INTEGRITY_KEY_FILE;
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('audit verify names a revision whose stored document was edited, and exits 1', async () => {
+    expect((await zhidu('revisions', 'publish', RULES_DIR)).code).toBe(0);
+    expect((await zhidu('token', 'create', '--role', 'branch', '--branch', '0101')).code).toBe(0);
+    const intact = await zhidu('audit', 'verify');
+    expect(intact.out).toBe([
+      `audit chain intact: 2 entries; head 2 ${intact.out.match(/head 2 (sha256:\w+)/)![1]}`,
+      'checked 1 revision, 0 overrides, 1 token, 0 decision records, 2 audit entries; plain hashes only (no integrity key given)',
+      'store intact', '',
+    ].join('\n'));
+    expect(intact.code).toBe(0);
+
+    await tamper(`update revision_documents set yaml = replace(yaml, E'\nturnoverThreshold: 3\n', E'\nturnoverThreshold: 2\n') where revision_id = 1 and kind = 'classification'`,
+      `update tokens set role = 'head-office', branch = null where id = 1`);
+    const broken = await zhidu('audit', 'verify');
+    expect(broken.code).toBe(1);
+    expect(broken.out.split('\n').filter((l) => l.includes('\t'))).toEqual([
+      'content\trevision\t1\tdocuments.classification\trevision 1: the text of classification no longer matches the hash taken when it was published.',
+      expect.stringMatching(/^content\trevision\t1\tdocuments\trevision 1: its documents hash to sha256:\w+, not the sha256:\w+ it was published with\.$/),
+      'content\ttoken\t1\t-\ttoken 1: its content no longer matches the seal taken when it was written.',
+      'anchor\ttoken\t1\trole\ttoken 1: role is "head-office" but audit entry 2 (token.create) recorded "branch".',
+      'anchor\ttoken\t1\tbranch\ttoken 1: branch is null but audit entry 2 (token.create) recorded "0101".',
+    ]);
+    expect(broken.out).toMatch(/\n5 problem\(s\)\n$/);
+    const json = JSON.parse((await zhidu('audit', 'verify', '--format', 'json')).out);
+    expect(json).toMatchObject({ ok: false, checked: { revisions: 1, tokens: 1 }, problems: expect.arrayContaining([expect.objectContaining({ kind: 'token', id: 1, field: 'role' })]) });
+  });
+
+  it('audit checkpoint, then verify --against: a deleted last entry and a forged checkpoint exit 1; bad files are usage errors', async () => {
+    const key = join(scratch, 'integrity.pem');
+    writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    process.env.ZHIDU_INTEGRITY_KEY_FILE = key;
+    const fresh = join(scratch, 'fresh');
+    const fz = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      const io = bufferIo();
+      return { code: await main([...args, '--data-dir', fresh], io), out: io.out(), err: io.err() };
+    };
+    if (engine === 'postgres') process.env.DATABASE_URL = await freshDatabaseUrl();
+    else await (await openStore({ dataDir: fresh, loadDataDir: pgliteTemplate() })).close();
+    const freshOptions: StoreOptions = engine === 'postgres' ? { databaseUrl: process.env.DATABASE_URL! } : { dataDir: fresh };
+    try {
+      expect((await fz('revisions', 'publish', RULES_DIR)).code).toBe(0);
+      expect((await fz('token', 'create', '--role', 'system')).code).toBe(0);
+      const file = join(scratch, 'checkpoint.json');
+      const written = await fz('audit', 'checkpoint', '--out', file);
+      expect(written.out).toMatch(/^checkpoint of audit entry 2 written to .*checkpoint\.json \(signed with integrity key [0-9a-f]{16}\)\n$/);
+      const checkpoint = JSON.parse(readFileSync(file, 'utf8'));
+      expect(checkpoint).toMatchObject({ format: 'zhidu.audit-checkpoint/1', seq: 2, signature: { alg: 'Ed25519' } });
+      const ok = await fz('audit', 'verify', '--against', file);
+      expect(ok.code).toBe(0);
+      expect(ok.out).toMatch(/checkpoint of .*: audit entry 2 is still there with the hash it recorded\nstore intact\n$/);
+      expect(ok.out).toMatch(/seals checked with integrity key /);
+
+      const store = await openStore(freshOptions);
+      await (store as unknown as { db: Db }).db.transaction(async (tx) => {
+        await tx.query('set local session_replication_role = replica');
+        await tx.query('delete from audit where seq = 2');
+      });
+      await store.close();
+      const truncated = await fz('audit', 'verify', '--against', file);
+      expect(truncated.code).toBe(1);
+      expect(truncated.out).toMatch(/^truncated\tcheckpoint\t2\t-\tthe checkpoint of .* names audit entry 2, but the trail ends at 1: entries were removed from its end\.$/m);
+
+      const forged = join(scratch, 'forged.json');
+      writeFileSync(forged, JSON.stringify({ ...checkpoint, seq: 1, hash: (await fz('audit', 'verify', '--format', 'json').then((r) => JSON.parse(r.out).chain.head.hash)) }));
+      const refused = await fz('audit', 'verify', '--against', forged);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toMatch(/^signature\tcheckpoint\t1\t-\tthe checkpoint of .* does not verify with key [0-9a-f]{16}: the checkpoint was altered or forged\.$/m);
+
+      writeFileSync(join(scratch, 'junk.json'), '{"format": "zhidu.audit-checkpoint/1", "seq": -1}');
+      const junk = await fz('audit', 'verify', '--against', join(scratch, 'junk.json'));
+      expect(junk.code).toBe(2);
+      expect(junk.err).toMatch(/--against: .*junk\.json: seq: must be a whole number ≥ 0\./);
+      expect((await fz('audit', 'verify', '--against', join(scratch, 'missing.json'))).code).toBe(2);
+    } finally {
+      delete process.env.ZHIDU_INTEGRITY_KEY_FILE;
+      if (engine === 'postgres') process.env.DATABASE_URL = options.databaseUrl;
+    }
+  });
+
+  it('store seal seals rows without a seal once they pass their checks, and says which it left', async () => {
+    await tamper('update tokens set row_hash = null');
+    const legacy = await zhidu('audit', 'verify');
+    expect(legacy.out).toMatch(/^note: 1 row\(s\) carry no seal/m);
+    const sealed = await zhidu('store', 'seal');
+    // The token whose role was changed earlier stays unsealed and is named.
+    expect(sealed.code).toBe(1);
+    expect(sealed.out).toMatch(/^sealed 0 revisions, 0 overrides, 0 tokens, 0 decision records, 0 audit entries with plain hashes \(no integrity key given\)\nanchor\ttoken\t1\trole\t/);
+    expect(sealed.out).toMatch(/\n1 row\(s\) left unsealed: they fail the checks above\n$/);
+  });
+
+  it('zhidu serve refuses a store whose revisions disagree with the audit trail: one error line, exit 1', async () => {
+    await tamper(`update revisions set effective_from = effective_from + interval '1 second' where id = 1`);
+    const r = await zhidu('serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'silent');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: STORE_INTEGRITY revision 1: effectiveFrom is "[^"]+" but audit entry 1 \(revision\.publish\) recorded "[^"]+"\. It is not served\.\n  \{"kind":"revision","id":1,"problem":"anchor","field":"effectiveFrom",/);
+  });
+
+  it('an integrity key file that cannot be read stops the command before it opens the store', async () => {
+    process.env.ZHIDU_INTEGRITY_KEY_FILE = join(scratch, 'no-such-key.pem');
+    try {
+      const r = await zhidu('token', 'list');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^error: cannot open the store: ZHIDU_INTEGRITY_KEY_FILE: cannot read .*no-such-key\.pem \(ENOENT\)\n$/);
+    } finally {
+      delete process.env.ZHIDU_INTEGRITY_KEY_FILE;
+    }
   });
 });
 

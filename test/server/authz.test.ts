@@ -56,6 +56,8 @@ const TABLE: [string, () => Promise<InjectOptions>, Record<Caller, number>][] = 
   // Another branch is told nothing, not even that the record exists.
   ['GET /v1/decisions/{id}', async () => ({ method: 'GET', url: `/v1/decisions/${await recordedDecision()}` }), { none: 401, headOffice: 200, own: 200, other: 404, system: 200, auditor: 200 }],
   ['GET /v1/audit?branch=', async () => ({ method: 'GET', url: '/v1/audit?branch=0101' }), { none: 401, headOffice: 200, own: 200, other: 403, system: 403, auditor: 200 }],
+  ['GET /v1/audit/checkpoint', async () => ({ method: 'GET', url: '/v1/audit/checkpoint' }), { none: 401, headOffice: 200, own: 403, other: 403, system: 403, auditor: 200 }],
+  ['GET /v1/audit/verify', async () => ({ method: 'GET', url: '/v1/audit/verify' }), { none: 401, headOffice: 200, own: 403, other: 403, system: 403, auditor: 200 }],
   ['POST /v1/tokens', async () => ({ method: 'POST', url: '/v1/tokens', payload: { role: 'system', name: 'table' } }), { none: 401, headOffice: 201, own: 403, other: 403, system: 403, auditor: 403 }],
   ['GET /v1/tokens', async () => ({ method: 'GET', url: '/v1/tokens' }), { none: 401, headOffice: 200, own: 403, other: 403, system: 403, auditor: 200 }],
   ['POST /v1/tokens/{id}/revoke', async () => {

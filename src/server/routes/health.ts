@@ -26,14 +26,21 @@ export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         503: errorResponse,
       },
     },
-  }, async () => {
+  }, async (request) => {
     try {
       await ctx.store.ping();
     } catch {
       throw new ZhiduError('UNAVAILABLE', 'The store does not answer.');
     }
     if (!ctx.cache.ready) throw new ZhiduError('UNAVAILABLE', 'The policy has not been loaded yet.');
-    const entry = await ctx.cache.resolve(undefined, ctx.now()).catch(() => undefined);
+    const entry = await ctx.cache.resolve(undefined, ctx.now()).catch((err: unknown) => {
+      // Stored content that fails its integrity check is not served; readiness says which, and so does the log.
+      if (err instanceof ZhiduError && err.code === 'STORE_INTEGRITY') {
+        request.log.error({ code: err.code, integrity: err.details }, 'the policy in force failed its integrity check');
+        throw new ZhiduError('UNAVAILABLE', `The policy in force failed its integrity check: ${err.message}`, err.details);
+      }
+      return undefined;
+    });
     if (!entry) throw new ZhiduError('UNAVAILABLE', 'No policy revision in force compiles.');
     return { status: 'ready' as const, revision: entry.revision };
   });

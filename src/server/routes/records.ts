@@ -1,8 +1,12 @@
 // Records: one decision record by id, and the audit trail filtered by branch and action.
 // Head office, auditors and systems read every decision record; a branch reads those that
 // named it. The audit trail is for head office and auditors; a branch sees its own entries.
+// Head office and auditors also get the store's integrity: a checkpoint of the trail's head
+// (signed with the integrity key when the server has it) to keep elsewhere, and a check of
+// everything the store holds.
 import type { FastifyInstance } from 'fastify';
 import { AUDIT_ACTIONS } from '../../store/audit.ts';
+import { CHECKPOINT_FORMAT } from '../../store/checkpoint.ts';
 import { actFor, principalOf } from '../auth.ts';
 import { notFound, type ServerContext } from '../context.ts';
 import { branchCode, instant, ref, withErrors } from '../schemas.ts';
@@ -11,6 +15,57 @@ import { branchCode, instant, ref, withErrors } from '../schemas.ts';
 const PAGE = 1000;
 
 interface AuditQuery { branch?: string; action?: string; after?: number; limit?: number }
+
+const INTEGRITY_READERS = { roles: ['head-office', 'auditor'] as const } as const;
+
+const checkpointSchema = {
+  description: '审计链头的检查点,供存于数据库之外。The audit trail\'s head, to keep outside the database; `zhidu audit verify --against FILE` checks the trail against it.',
+  type: 'object', required: ['format', 'seq', 'hash', 'at'],
+  properties: {
+    format: { const: CHECKPOINT_FORMAT }, seq: { type: 'integer', minimum: 0 }, hash: { type: 'string' }, at: instant,
+    signature: {
+      description: 'Ed25519 signature over the canonical JSON of format, seq, hash and at; present when the server has the integrity key.',
+      type: 'object', required: ['alg', 'keyId', 'publicKey', 'value'],
+      properties: { alg: { const: 'Ed25519' }, keyId: { type: 'string' }, publicKey: { type: 'string' }, value: { type: 'string' } },
+    },
+  },
+};
+
+const problemSchema = {
+  type: 'object', required: ['kind', 'id', 'problem', 'message'],
+  properties: {
+    kind: { type: 'string', enum: ['revision', 'override', 'token', 'decision', 'audit', 'checkpoint'] },
+    id: { type: ['integer', 'string'] },
+    problem: { type: 'string', enum: ['content', 'unsealed', 'anchor', 'missing', 'chain', 'truncated', 'rewritten', 'signature'] },
+    field: { type: 'string' },
+    message: { type: 'string' },
+  },
+};
+
+const countsSchema = {
+  type: 'object',
+  properties: Object.fromEntries(['revisions', 'overrides', 'tokens', 'decisions', 'auditEntries'].map((k) => [k, { type: 'integer' }])),
+};
+
+const reportSchema = {
+  type: 'object', required: ['ok', 'chain', 'checked', 'legacy', 'unchecked', 'problems', 'more'],
+  properties: {
+    ok: { type: 'boolean' },
+    chain: {
+      type: 'object', required: ['ok', 'entries'],
+      properties: {
+        ok: { type: 'boolean' }, entries: { type: 'integer' }, seq: { type: 'integer' }, problem: { type: 'string' }, message: { type: 'string' },
+        head: { type: 'object', properties: { seq: { type: 'integer' }, hash: { type: 'string' } } },
+      },
+    },
+    checked: countsSchema,
+    legacy: { description: 'Rows without a seal (written before sealing existed), accepted until `zhidu store seal`.', type: 'integer' },
+    unchecked: { description: 'Rows sealed with an integrity key this server does not have: not checked.', type: 'integer' },
+    keyId: { description: 'The integrity key seals were checked with, if the server has one.', type: 'string' },
+    problems: { type: 'array', items: problemSchema },
+    more: { description: 'Problems found beyond those listed.', type: 'integer' },
+  },
+};
 
 export async function recordRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/decisions/:id', {
@@ -65,4 +120,22 @@ export async function recordRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     // Filtered in the store (indexed by action and by branch).
     return ctx.store.audit.list({ afterSeq: request.query.after ?? 0, limit, ...(action !== undefined ? { action } : {}), ...(branch !== undefined ? { branch } : {}) });
   });
+
+  app.get('/v1/audit/checkpoint', {
+    config: { access: INTEGRITY_READERS },
+    schema: {
+      tags: ['records'], summary: 'A checkpoint of the audit trail\'s head, signed when the server has the integrity key', security: [{ bearer: [] }],
+      description: 'Keep it where the database\'s administrators cannot write; a later `zhidu audit verify --against` shows entries removed from the end of the trail, or a chain recomputed, since. 500 STORE_INTEGRITY while the chain is broken: a broken chain is never checkpointed.',
+      response: withErrors({ 200: checkpointSchema }, 500),
+    },
+  }, async () => ctx.store.integrity.checkpoint());
+
+  app.get('/v1/audit/verify', {
+    config: { access: INTEGRITY_READERS },
+    schema: {
+      tags: ['records'], summary: 'Check everything the store holds: the audit chain, revisions, overrides, tokens, decision records', security: [{ bearer: [] }],
+      description: 'What `zhidu audit verify` checks, as data: each problem names kind, id and what differs (docs/integrity.md). Reads every decision record: minutes on a large store.',
+      response: withErrors({ 200: reportSchema }),
+    },
+  }, async () => ctx.store.integrity.check());
 }

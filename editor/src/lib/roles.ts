@@ -10,6 +10,8 @@ export interface Principal {
   /** Set for the branch role: the one branch it speaks for. */
   branch?: string;
   name?: string;
+  /** The token's id (GET /v1/me): whoever submitted a proposal is `token:<id> (<name>)`. */
+  tokenId?: number;
 }
 
 export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit';
@@ -45,6 +47,13 @@ export function mayActFor(p: Principal, branch: string): boolean {
   return p.role === 'head-office';
 }
 
+/** Did this principal submit it? The server names a submitter `token:<id>` or `token:<id> (<name>)`. */
+export function submittedByMe(p: Principal, submittedBy: string): boolean {
+  if (p.tokenId === undefined) return false;
+  const prefix = `token:${p.tokenId}`;
+  return submittedBy === prefix || submittedBy.startsWith(`${prefix} `);
+}
+
 /** The screens to offer, in navigation order. */
 export function screensFor(p: Principal): Screen[] {
   const screens: Screen[] = ['browser'];
@@ -68,5 +77,6 @@ export function principalFrom(body: unknown): Principal | undefined {
     role: r.role,
     ...(typeof r.branch === 'string' ? { branch: r.branch } : {}),
     ...(typeof r.name === 'string' && r.name !== '' ? { name: r.name } : {}),
+    ...(typeof r.tokenId === 'number' ? { tokenId: r.tokenId } : {}),
   };
 }

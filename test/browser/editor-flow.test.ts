@@ -216,8 +216,11 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await screenshot(page, '06b-review-proposal-whole-page', true);
     await page.fill('#review-comment', '同意,自即日起生效');
     await page.click('#review-approve');
-    await page.waitForSelector('#review-status .notice.ok', { timeout: 20_000 });
-    await page.waitForSelector('.page-head .badge.approved');
+    // Approval asks first, saying what will apply from when; the page is then the server's again.
+    await page.waitForSelector('dialog#approve-confirm[open]');
+    await page.click('#approve-confirm #confirm-ok');
+    await page.waitForSelector('.page-head .badge.approved', { timeout: 20_000 });
+    expect(await page.locator('#review-approve').count()).toBe(0);
   }, 120_000);
 
   it('decides with the approved override for that branch only', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, mayActFor, principalFrom, screensFor, submittedByMe } from '../../editor/src/lib/roles.ts';
+import { can, mayActFor, navScreenOf, principalFrom, routableScreens, screensFor, submittedByMe } from '../../editor/src/lib/roles.ts';
 
 describe('what each role is offered', () => {
   it.each([
@@ -38,7 +38,16 @@ describe('principalFrom (GET /v1/me)', () => {
   });
 });
 
-describe('the submitter of a proposal', () => {
+describe('a proposal\'s page and its submitter', () => {
+  it('opens for whoever reads proposals, under the screen it belongs to', () => {
+    expect(routableScreens({ role: 'branch', branch: '0101' })).toContain('proposal');
+    expect(routableScreens({ role: 'auditor' })).toContain('proposal');
+    expect(routableScreens({ role: 'system' })).not.toContain('proposal');
+    expect(navScreenOf({ role: 'branch', branch: '0101' }, 'proposal')).toBe('override');
+    expect(navScreenOf({ role: 'head-office' }, 'proposal')).toBe('review');
+    expect(navScreenOf({ role: 'head-office' }, 'publish')).toBe('publish');
+  });
+
   it('knows its own submissions by token id, as the server names the submitter', () => {
     const me = { role: 'head-office' as const, tokenId: 1 };
     expect(submittedByMe(me, 'token:1 (总部)')).toBe(true);

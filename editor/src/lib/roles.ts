@@ -14,7 +14,10 @@ export interface Principal {
   tokenId?: number;
 }
 
-export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit';
+export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit' | 'proposal';
+
+/** Screens reached by a link rather than from the navigation. */
+const LINKED_SCREENS: readonly Screen[] = ['proposal'];
 
 export type Action =
   | 'read-policy'
@@ -52,6 +55,17 @@ export function submittedByMe(p: Principal, submittedBy: string): boolean {
   if (p.tokenId === undefined) return false;
   const prefix = `token:${p.tokenId}`;
   return submittedBy === prefix || submittedBy.startsWith(`${prefix} `);
+}
+
+/** The screens a principal may open: the navigation's, and one proposal's page for whoever reads proposals. */
+export function routableScreens(p: Principal): Screen[] {
+  return [...screensFor(p), ...LINKED_SCREENS.filter((s) => s === 'proposal' && can(p, 'read-proposals'))];
+}
+
+/** The navigation entry a linked screen belongs under (a proposal: the review queue, or a branch's own screen). */
+export function navScreenOf(p: Principal, screen: Screen): Screen {
+  if (screen !== 'proposal') return screen;
+  return screensFor(p).includes('review') ? 'review' : 'override';
 }
 
 /** The screens to offer, in navigation order. */

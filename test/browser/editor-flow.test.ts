@@ -266,6 +266,8 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.waitForSelector('#publish-force', { timeout: 20_000 });
     expect(await page.textContent('#publish-result')).toContain('决策完全相同');
     await page.click('#publish-force');
+    await page.waitForSelector('dialog#publish-confirm[open]');
+    await page.click('#publish-confirm #confirm-ok');
     await page.waitForSelector('#publish-result .notice.ok', { timeout: 20_000 });
     const revisions = await api<unknown[]>(server.base, server.tokens.headOffice, 'GET', '/v1/revisions');
     expect(revisions.body).toHaveLength(2);

@@ -119,7 +119,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     else if (checkedKey !== requestKey(docs)) replace(status, progress(t('checking')));
     else if (total === 0 && !serverValid) replace(status, notice('warn', t('checkFailed')));
     else if (total > 0 || !serverValid) replace(status, notice('warn', t('problemsFound', { n: total })));
-    else if (preview?.unchanged) replace(status, notice('info', t('checkedUnchanged', { id: preview.revision ?? policy.revision.id })));
+    else if (preview?.unchanged) replace(status, notice('ok', t('checkedUnchanged', { id: preview.revision ?? policy.revision.id })));
     else if ((preview?.effects?.length ?? 0) > 0) replace(status, notice('warn', t('checkedWithEffects', { n: preview!.effects!.length })));
     else replace(status, notice('ok', t('allValid')));
   }

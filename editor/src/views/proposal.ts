@@ -56,15 +56,13 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
 
   // Bounds check against the revision in force now, by the same endpoint the branch used.
   const bounds = h('div', { id: 'proposal-bounds', 'aria-live': 'polite' }, progress(t('checking')));
-  if (app.principal.role !== 'auditor') {
-    void app.api.validateOverride(proposal.branch, proposal.override).then((res) => {
-      const problems = problemsFrom(res.problems);
-      const placed = placeProblems(proposal.override, problems, (p) => fileKind(p, KINDS) !== undefined);
-      replace(bounds, problems.length === 0 && res.valid ? notice('ok', t('boundsOk'))
-        : h('ul', { class: 'problems' }, [...placed.markers.map((m) => h('li', {}, t('problemAt', { line: m.startLineNumber, column: m.startColumn }), ' ', h('code', {}, m.code), ' ', m.message)),
-          ...placed.elsewhere.map((p) => h('li', {}, h('code', {}, p.code), ' ', p.message))]));
-    }).catch((err: unknown) => replace(bounds, app.error(err)));
-  } else replace(bounds, h('p', { class: 'muted' }, t('boundsNotChecked')));
+  void app.api.validateOverride(proposal.branch, proposal.override).then((res) => {
+    const problems = problemsFrom(res.problems);
+    const placed = placeProblems(proposal.override, problems, (p) => fileKind(p, KINDS) !== undefined);
+    replace(bounds, problems.length === 0 && res.valid ? notice('ok', t('boundsOk'))
+      : h('ul', { class: 'problems' }, [...placed.markers.map((m) => h('li', {}, t('problemAt', { line: m.startLineNumber, column: m.startColumn }), ' ', h('code', {}, m.code), ' ', m.message)),
+        ...placed.elsewhere.map((p) => h('li', {}, h('code', {}, p.code), ' ', p.message))]));
+  }).catch((err: unknown) => replace(bounds, app.error(err)));
 
   // Head office's policy (left) and with the proposal applied (right), kind by kind.
   const kinds = Object.keys(patch).filter((k) => base.documents[k] !== undefined);

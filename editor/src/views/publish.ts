@@ -235,7 +235,6 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       });
       if (!published) return;
       sessionStorage.removeItem(DRAFTS);
-      await app.activePolicy(true);
       const again = published.rescheduled.map((r) => t('republished', { replaces: r.replaces, id: r.id })).join(' ');
       app.reload(notice('ok', `${t('published', { id: published.id })}${again ? ` ${again}` : ''}`));
     } catch (err) {

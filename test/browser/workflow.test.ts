@@ -353,12 +353,12 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, the pu
     const rejection = page.locator('#proposal-history li[data-action="rejected"] blockquote');
     await rejection.waitFor();
     expect(await rejection.textContent()).toBe('下调幅度过大,请维持总部阈值');
+    await screenshot(page, 'w10-branch-reads-rejection', true);
     // Its history leads back to the stale one it replaced, with head office's request for the rebase.
     await page.click('#proposal-history li[data-action="submitted"] a');
     await page.waitForSelector('#proposal-history li[data-action="rebase-requested"]');
     expect(await page.textContent('#proposal-history li[data-action="rebase-requested"] blockquote')).toBe('阈值已调整为3.4,请按新阈值重新确认');
     await page.waitForSelector('.page-head .badge.superseded');
-    await screenshot(page, 'w10-branch-reads-rejection', true);
     // Another branch's proposal is not its to read.
     await page.goto(`${server.base}/#/proposal/${rebaseOf0101}`);
     await page.waitForSelector('main .notice.error');

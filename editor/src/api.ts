@@ -18,13 +18,20 @@ export interface RevisionSummary {
   publishedAt: string;
   publishedBy: string;
   note: string;
+  /** The scheduled revision this one published again, rebased, after an earlier publish landed before it. */
+  replaces?: number;
+  /** The revision that published this scheduled one again. */
+  replacedBy?: number;
 }
 
 export interface Revision extends RevisionSummary {
   documents: Record<string, string>;
 }
 
-export interface ProposalStep { action: string; actor: string; at: string; comment: string }
+export interface ProposalStep { action: string; actor: string; at: string; comment: string; detail?: Record<string, unknown> }
+
+/** Why an override or a proposal no longer applies (OVERRIDE_BASE_CHANGED: head office changed a path it sets). */
+export interface SuspensionReason { path: string; code: string; message: string }
 
 export interface Proposal {
   id: number;
@@ -34,13 +41,76 @@ export interface Proposal {
   reason: string;
   submittedBy: string;
   submittedAt: string;
-  status: 'submitted' | 'approved' | 'rejected' | 'withdrawn';
+  status: 'submitted' | 'approved' | 'rejected' | 'withdrawn' | 'superseded';
   steps?: ProposalStep[];
   diff?: unknown;
+  overrideId?: number;
+  /** The proposal this one rebased (and superseded). */
+  replaces?: number;
+  /** The proposal that rebased this one. */
+  replacedBy?: number;
+  /** Pending, and head office has since changed what it touches: it cannot be approved until rebased. */
+  stale?: { revision: number; reasons: SuspensionReason[] };
   [more: string]: unknown;
 }
 
 export interface Validation { valid: boolean; problems: unknown[] }
+
+/** What a publish would do (POST /v1/validate and 409 EFFECTS_UNACKNOWLEDGED). */
+export type PublishEffect =
+  | { type: 'revision-rescheduled'; revision: number; effectiveFrom: string; kinds: string[]; overrides: string[] }
+  | { type: 'revision-superseded'; revision: number; effectiveFrom: string; reason: 'replaced' | 'contained' }
+  | { type: 'override-suspended'; branch: string; override: number; from: string; reasons: SuspensionReason[] }
+  | { type: 'proposal-stale'; branch: string; proposal: number; reasons: SuspensionReason[] };
+
+export type ScheduledMode = 'keep' | 'replace';
+
+export interface PublishOptions { effectiveFrom?: string; baseRevision?: number; scheduled?: ScheduledMode }
+
+/** A publish previewed: its checks, and (when valid) what it would do. */
+export interface PublishPreview extends Validation {
+  /** The revision in force at effectiveFrom that the set builds on. */
+  revision?: number;
+  effectiveFrom?: string;
+  /** The set decides exactly as the revision in force (publishing needs force). */
+  unchanged?: boolean;
+  effects?: PublishEffect[];
+  /** Head office only: send as `acknowledge` to publish with exactly these effects. */
+  effectsId?: string;
+}
+
+export interface Published extends RevisionSummary {
+  rescheduled: { replaces: number; id: number }[];
+  effects: PublishEffect[];
+}
+
+/** A branch override in force or approved for later, with whether it applies (GET /v1/overrides). */
+export interface OverrideState {
+  id: number;
+  branch: string;
+  proposalId: number;
+  baseRevision: number;
+  override: string;
+  effectiveFrom: string;
+  approvedAt: string;
+  approvedBy: string;
+  inForce: boolean;
+  /** The head-office revision it applies to. */
+  revision: number;
+  status: 'applied' | 'suspended';
+  problems: PolicyProblem[];
+}
+
+/** GET /v1/branches/{code}/policy. */
+export interface BranchPolicy {
+  branch: string;
+  asOf: string;
+  revision: RevisionSummary;
+  override?: { id: number; proposalId?: number; baseRevision?: number; override?: string; effectiveFrom?: string; approvedAt?: string; approvedBy?: string };
+  overrideStatus: 'none' | 'applied' | 'suspended';
+  problems: PolicyProblem[];
+  [more: string]: unknown;
+}
 
 /**
  * A validation's verdict and positioned problems, whichever way the server gives them: 200 with
@@ -70,7 +140,8 @@ export interface DecisionAnswer {
   output: Record<string, unknown>;
   revision: { id: number; hash: string };
   branch?: string;
-  override?: { id: number };
+  /** The branch override in force: applied, or suspended (head office's documents decided). */
+  override?: { id: number; status?: 'applied' | 'suspended' };
   decisionId: string;
   trace?: unknown[];
 }
@@ -123,16 +194,19 @@ export class Api {
 
   revisions(): Promise<RevisionSummary[]> { return this.call('GET', '/v1/revisions'); }
   revision(id: number): Promise<Revision> { return this.call('GET', `/v1/revisions/${id}`); }
-  publish(body: { documents: Record<string, string>; effectiveFrom?: string; note: string; baseRevision?: number; acknowledge?: string; force?: boolean }): Promise<RevisionSummary> {
+  publish(body: { documents: Record<string, string>; note: string; acknowledge?: string | true; force?: boolean } & PublishOptions): Promise<Published> {
     return this.call('POST', '/v1/revisions', body);
   }
-  validateDocuments(documents: Record<string, string>, signal?: AbortSignal): Promise<Validation> {
-    return this.call('POST', '/v1/validate', { documents }, signal);
+  /** Checks documents and previews what publishing them with these options would do. */
+  validateDocuments(documents: Record<string, string>, signal?: AbortSignal, options: PublishOptions = {}): Promise<PublishPreview> {
+    return this.call('POST', '/v1/validate', { documents, ...options }, signal);
   }
   validateOverride(branch: string, override: string, signal?: AbortSignal): Promise<Validation> {
     return this.call('POST', '/v1/validate', { branch, override }, signal);
   }
-  branchPolicy(branch: string): Promise<Record<string, unknown>> { return this.call('GET', `/v1/branches/${enc(branch)}/policy`); }
+  branchPolicy(branch: string): Promise<BranchPolicy> { return this.call('GET', `/v1/branches/${enc(branch)}/policy`); }
+  /** Branch overrides in force and approved for later, with their status; a branch token sees its own. */
+  overrides(branch?: string): Promise<OverrideState[]> { return this.call('GET', `/v1/overrides${branch ? `?branch=${enc(branch)}` : ''}`); }
   propose(branch: string, body: { baseRevision: number; override: string; reason: string }): Promise<{ id: number; status: string }> {
     return this.call('POST', `/v1/branches/${enc(branch)}/proposals`, body);
   }
@@ -144,6 +218,9 @@ export class Api {
   approve(id: number, body: { comment: string; effectiveFrom?: string }): Promise<unknown> { return this.call('POST', `/v1/proposals/${id}/approve`, body); }
   reject(id: number, comment: string): Promise<unknown> { return this.call('POST', `/v1/proposals/${id}/reject`, { comment }); }
   withdraw(id: number): Promise<unknown> { return this.call('POST', `/v1/proposals/${id}/withdraw`, {}); }
+  /** The branch's one-step rebase onto the revision in force; the old proposal ends superseded. */
+  rebase(id: number, body: { override?: string; reason?: string } = {}): Promise<Proposal> { return this.call('POST', `/v1/proposals/${id}/rebase`, body); }
+  requestRebase(id: number, comment: string): Promise<Proposal> { return this.call('POST', `/v1/proposals/${id}/request-rebase`, { comment }); }
   simulate(body: { decision: string; branch?: string; candidate: Candidate; inputs: unknown[] }, signal?: AbortSignal): Promise<Simulation> {
     return this.call('POST', '/v1/simulate', body, signal);
   }

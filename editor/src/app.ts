@@ -2,8 +2,9 @@
 // schemas and the policy in force (parsed, for labels). Screens get it as `app`.
 import { parse } from 'yaml';
 import { Api, ApiError, type Revision } from './api.ts';
-import { errorBox } from './dom.ts';
-import { adviceKey, translate, type MessageKey } from './lib/i18n.ts';
+import { errorBox, formatTime, h, type Child } from './dom.ts';
+import { pathLabel, type WordsContext } from './lib/effects.ts';
+import { adviceKey, MESSAGES, translate, type MessageKey } from './lib/i18n.ts';
 import { localise, titleOf, type Lang } from './lib/labels.ts';
 import type { Principal } from './lib/roles.ts';
 import { indexSchemas, type JsonSchema } from './lib/schema-ref.ts';
@@ -42,6 +43,8 @@ export function parseDocuments(documents: Readonly<Record<string, string>>): Rec
 
 export class App {
   policy: Policy | undefined;
+  /** A notice for the next screen drawn (an action's result, kept across the reload it causes). */
+  private flash: HTMLElement | undefined;
 
   constructor(
     readonly api: Api,
@@ -80,12 +83,54 @@ export class App {
     return text.replace(/的输入$/, '').replace(/ input$/i, '');
   }
 
-  /** An error box whose first line says what to do. */
+  /** What the pure modules need to put things in words: language, messages, labels, instants. */
+  words(docs?: Readonly<Record<string, unknown>>): WordsContext {
+    const parsed = docs ?? this.policy?.parsed ?? {};
+    return { lang: this.lang, t: this.t, docs: parsed, kindTitle: (k) => this.kindTitle(k, parsed), when: (iso) => formatTime(iso, this.lang) };
+  }
+
+  /** An error box whose first line says what to do (for whom: head office and a branch act differently on some). */
   error(err: unknown): HTMLElement {
     return errorBox(err, (api) => {
       if (!api) return { advice: this.t('error.other', { code: 'CLIENT' }), detail: err instanceof Error ? err.message : String(err) };
-      return { advice: this.t(adviceKey(api.code), { code: api.code }), detail: api.message ? this.t('serverSaid', { message: api.message }) : '' };
-    });
+      const forHeadOffice = `error.${api.code}.head-office` as MessageKey;
+      const key = this.principal.role === 'head-office' && forHeadOffice in MESSAGES.zh ? forHeadOffice : adviceKey(api.code);
+      return { advice: this.t(key, { code: api.code }), detail: api.message ? this.t('serverSaid', { message: api.message }) : '' };
+    }, (d) => this.describeDetail(d));
+  }
+
+  /** An error detail in words: a path by head office's label, a proposal or revision as a link. */
+  private describeDetail(d: unknown): Child | undefined {
+    if (d === null || typeof d !== 'object') return undefined;
+    const r = d as Record<string, unknown>;
+    if (typeof r.proposal === 'number') return h('a', { href: `#/proposal/${r.proposal}` }, `${this.t('proposal')} #${r.proposal}`);
+    if (typeof r.path === 'string') {
+      const label = pathLabel(r.path, this.words());
+      const revisions = typeof r.baseRevision === 'number' && typeof r.currentRevision === 'number' ? ` — ${this.t('detail.revisions', { base: r.baseRevision, current: r.currentRevision })}` : '';
+      return `${label}${revisions}`;
+    }
+    if (typeof r.kind === 'string' && typeof r.baseRevision === 'number' && typeof r.currentRevision === 'number') {
+      return `${this.kindTitle(r.kind)} — ${this.t('detail.revisions', { base: r.baseRevision, current: r.currentRevision })}`;
+    }
+    return undefined;
+  }
+
+  /** Draws the current screen again from the server's data, with a notice on top. */
+  reload(notice?: HTMLElement): void {
+    this.go(location.hash || '#/', notice);
+  }
+
+  /** Opens a screen, with a notice on top (an action's result). */
+  go(hash: string, notice?: HTMLElement): void {
+    this.flash = notice;
+    this.navigate(hash);
+  }
+
+  /** The notice a reload left for this screen, once. */
+  takeFlash(): HTMLElement | null {
+    const f = this.flash ?? null;
+    this.flash = undefined;
+    return f;
   }
 
   navigate(hash: string): void {

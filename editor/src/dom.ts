@@ -1,9 +1,9 @@
 // A few DOM helpers instead of a framework: element building, busy buttons with progress,
-// and error boxes that say what to do.
+// error boxes that say what to do, and a confirmation dialog that says what an action will do.
 import { ApiError } from './api.ts';
 import { problemsFrom } from './lib/markers.ts';
 
-type Child = Node | string | number | false | null | undefined;
+export type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
@@ -54,14 +54,66 @@ export async function busy<T>(button: HTMLButtonElement, work: () => Promise<T>)
 
 export interface ErrorText { advice: string; detail: string }
 
-/** An error box: the advice first (what to do), the server's own words after it. */
-export function errorBox(err: unknown, text: (e: ApiError | undefined) => ErrorText): HTMLElement {
+/** An error detail without a message of its own as words: `kind: classification · baseRevision: 1`, never raw JSON. */
+export function detailText(d: unknown): string {
+  if (d === null || typeof d !== 'object') return String(d);
+  const r = d as Record<string, unknown>;
+  if (typeof r.message === 'string') return r.message;
+  return Object.entries(r).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)).map(([k, v]) => `${k}: ${String(v)}`).join(' · ');
+}
+
+/**
+ * An error box: the advice first (what to do), the server's own words after it. `describe`
+ * names a detail the caller understands (a path by its label, a proposal with a link).
+ */
+export function errorBox(err: unknown, text: (e: ApiError | undefined) => ErrorText, describe?: (detail: unknown) => Child | undefined): HTMLElement {
   const api = err instanceof ApiError ? err : undefined;
   const { advice, detail } = text(api);
-  const extra = api ? problemsFrom(api.details).length === 0 && api.details.length > 0
-    ? h('ul', {}, api.details.slice(0, 10).map((d) => h('li', {}, typeof d === 'object' && d !== null && 'message' in d ? String((d as { message: unknown }).message) : JSON.stringify(d))))
-    : null : null;
-  return h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, advice), detail ? h('div', { class: 'detail' }, detail) : null, extra);
+  const items = api && problemsFrom(api.details).length === 0 ? api.details.slice(0, 10).map((d) => describe?.(d) ?? detailText(d)).filter((x) => x !== '' && x !== null && x !== undefined && x !== false) : [];
+  const extra = items.length > 0 ? h('ul', {}, items.map((x) => h('li', {}, x))) : null;
+  return h('div', { class: 'notice error', role: 'alert', 'data-code': api?.code }, h('strong', {}, advice), detail ? h('div', { class: 'detail' }, detail) : null, extra);
+}
+
+export interface ConfirmOptions {
+  title: string;
+  /** What will happen, in full: the dialog is where the reader decides. */
+  body: (Child | Child[])[];
+  confirm: string;
+  cancel: string;
+  /** `danger` for what cannot be undone by the same person (reject, withdraw): Cancel has the focus. */
+  tone?: 'primary' | 'danger';
+  id?: string;
+}
+
+/**
+ * Asks before an action, in a modal <dialog> that says what will happen. The work runs while
+ * the dialog stays open with its confirm button busy, so a double click acts once; it closes
+ * when the work is done (its result returned) or is cancelled (undefined). Errors are the
+ * caller's to show: the dialog closes and the work's error is thrown.
+ */
+export function confirmThen<T>(options: ConfirmOptions, work: () => Promise<T>): Promise<T | undefined> {
+  const ok = h('button', { type: 'button', class: options.tone === 'danger' ? 'danger' : 'primary', id: 'confirm-ok' }, options.confirm);
+  const cancel = h('button', { type: 'button', id: 'confirm-cancel' }, options.cancel);
+  const titleId = `${options.id ?? 'confirm'}-title`;
+  const dialog = h('dialog', { class: 'confirm', id: options.id ?? 'confirm-dialog', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, options.title),
+    h('div', { class: 'confirm-body' }, ...options.body),
+    h('div', { class: 'actions' }, ok, cancel));
+  document.body.append(dialog);
+  return new Promise<T | undefined>((resolve, reject) => {
+    let running = false;
+    const close = (): void => { dialog.close(); dialog.remove(); };
+    dialog.addEventListener('cancel', (e) => { if (running) { e.preventDefault(); return; } close(); resolve(undefined); });
+    cancel.addEventListener('click', () => { if (running) return; close(); resolve(undefined); });
+    ok.addEventListener('click', () => {
+      if (running) return;
+      running = true;
+      cancel.disabled = true;
+      void busy(ok, work).then((value) => { close(); resolve(value); }, (err: unknown) => { close(); reject(err); });
+    });
+    dialog.showModal();
+    (options.tone === 'danger' ? cancel : ok).focus();
+  });
 }
 
 export function notice(kind: 'ok' | 'info' | 'warn', message: string | Node): HTMLElement {

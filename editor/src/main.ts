@@ -6,7 +6,7 @@ import { App } from './app.ts';
 import { field, h, progress, replace } from './dom.ts';
 import { translate } from './lib/i18n.ts';
 import type { Lang } from './lib/labels.ts';
-import { ROLES, isRole, screensFor, type Principal, type Screen } from './lib/roles.ts';
+import { ROLES, isRole, navScreenOf, routableScreens, screensFor, type Principal, type Screen } from './lib/roles.ts';
 
 type Disposer = () => void;
 type View = (app: App, root: HTMLElement, params: string[]) => Promise<Disposer | void>;
@@ -18,6 +18,7 @@ const VIEWS: Record<Screen, () => Promise<View>> = {
   publish: () => import('./views/publish.ts').then((m) => m.render),
   console: () => import('./views/console.ts').then((m) => m.render),
   audit: () => import('./views/audit.ts').then((m) => m.render),
+  proposal: () => import('./views/proposal.ts').then((m) => m.render),
 };
 
 const TOKEN_KEY = 'zhidu.token';
@@ -109,8 +110,10 @@ async function route(): Promise<void> {
   if (!app) return;
   const [screenName = '', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const { main, screens } = shell(app);
-  const screen = (screens as string[]).includes(screenName) ? (screenName as Screen) : screens[0]!;
-  document.querySelectorAll('nav a').forEach((a) => a.toggleAttribute('aria-current', a.getAttribute('data-screen') === screen));
+  const allowed = routableScreens(app.principal);
+  const screen = (allowed as string[]).includes(screenName) ? (screenName as Screen) : screens[0]!;
+  const current = navScreenOf(app.principal, screen);
+  document.querySelectorAll('nav a').forEach((a) => a.toggleAttribute('aria-current', a.getAttribute('data-screen') === current));
   dispose?.();
   dispose = undefined;
   replace(main, progress(app.t('loading')));
@@ -119,6 +122,8 @@ async function route(): Promise<void> {
     const view = await VIEWS[screen]();
     replace(main);
     dispose = (await view(app, main, params)) ?? undefined;
+    const flash = app.takeFlash();
+    if (flash) { main.prepend(flash); flash.scrollIntoView({ block: 'nearest' }); }
   } catch (err) {
     if (err instanceof ApiError && err.code === 'UNAUTHENTICATED') { signOut(translate(lang, 'error.UNAUTHENTICATED')); return; }
     replace(main, app.error(err), h('button', { type: 'button', onclick: () => void route() }, app.t('retry')));

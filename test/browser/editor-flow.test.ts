@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from '@playwright/test';
-import { api, CHROMIUM, chromiumAvailable, ensureEditorBuilt, launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+import { api, CHROMIUM, chromiumAvailable, endOfLine, ensureEditorBuilt, launchBrowser, screenshot, startServer, typeLines, type RunningServer } from './harness.ts';
 
 const CLASSIFICATION = readFileSync(new URL('../../rules/classification.yaml', import.meta.url), 'utf8');
 const THRESHOLD_LINE = CLASSIFICATION.split('\n').findIndex((l) => l.startsWith('turnoverThreshold:')) + 1;
@@ -58,36 +58,10 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.waitForSelector('#token');
   }
 
-  /** Types into a monaco editor as a person does: text, Escape to close any completion list, Enter. */
-  /**
-   * Types lines as monaco's own typing does (a newline is typed too, so it indents as Enter
-   * would), with no key in between that a completion list still opening could take.
-   */
-  async function typeLines(lines: readonly string[]): Promise<void> {
-    await page.keyboard.insertText(lines.join('\n'));
-    await page.keyboard.press('Escape');
-  }
-
   async function clearEditor(host: string): Promise<void> {
     await page.click(`${host} .monaco-editor .view-lines`);
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
-  }
-
-  /**
-   * Puts the cursor at the end of a line with monaco's own "go to line" (Ctrl+G). The line number
-   * is typed only once the box is open, and End pressed once it has closed: on a busy machine keys
-   * sent sooner land in the document.
-   */
-  async function endOfLine(host: string, line: number): Promise<void> {
-    await page.click(`${host} .monaco-editor .view-lines`);
-    await page.keyboard.press('Control+g');
-    const box = page.locator('.quick-input-widget input.input').first();
-    await box.waitFor({ state: 'visible' });
-    await page.keyboard.insertText(String(line));
-    await page.keyboard.press('Enter');
-    await box.waitFor({ state: 'hidden' });
-    await page.keyboard.press('End');
   }
 
   it('offers a branch exactly its screens, keyboard first', async () => {
@@ -106,13 +80,13 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.waitForSelector('#override-editor .monaco-editor');
     await clearEditor('#override-editor');
     // Monaco indents the second line itself after "classification:".
-    await typeLines(['classification:', '']);
+    await typeLines(page, ['classification:', '']);
     await page.keyboard.press('Control+Space');
     const suggestions = page.locator('#override-editor .suggest-widget .monaco-list-row');
     await suggestions.first().waitFor({ timeout: 20_000 });
     expect(await suggestions.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('turnoverThreshold'), expect.stringContaining('tiers')]));
     await page.keyboard.press('Escape');
-    await typeLines(['turnoverThreshold: abc']);
+    await typeLines(page, ['turnoverThreshold: abc']);
     // monaco-yaml's own check, before the server answers anything.
     await page.locator('#override-editor .squiggly-warning').first().waitFor({ timeout: 20_000 });
     await page.locator('#override-editor .view-line', { hasText: 'turnoverThreshold' }).locator('span', { hasText: 'turnoverThreshold' }).first().hover();
@@ -127,7 +101,7 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.click('#override-editor .monaco-editor .view-lines');
     await page.keyboard.press('ControlOrMeta+End');
     for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
-    await typeLines(['9']);
+    await typeLines(page, ['9']);
     const problem = page.locator('#override-problems button.problem[data-code="OVERRIDE_OUT_OF_BOUNDS"]');
     await problem.waitFor({ timeout: 20_000 });
     expect(await problem.getAttribute('data-line')).toBe('2');
@@ -143,9 +117,9 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
   }, 60_000);
 
   it('clears the marker once the threshold is back within bounds, and shows base beside effective', async () => {
-    await endOfLine('#override-editor', 2);
+    await endOfLine(page, '#override-editor', 2);
     await page.keyboard.press('Backspace');
-    await typeLines(['2.5']);
+    await typeLines(page, ['2.5']);
     await page.waitForSelector('#override-status .notice.ok', { timeout: 20_000 });
     expect(await page.locator('#override-editor .squiggly-error').count()).toBe(0);
     // Head office's 3 on the left, the branch's 2.5 on the right.
@@ -216,8 +190,11 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await screenshot(page, '06b-review-proposal-whole-page', true);
     await page.fill('#review-comment', '同意,自即日起生效');
     await page.click('#review-approve');
-    await page.waitForSelector('#review-status .notice.ok', { timeout: 20_000 });
-    await page.waitForSelector('.page-head .badge.approved');
+    // Approval asks first, saying what will apply from when; the page is then the server's again.
+    await page.waitForSelector('dialog#approve-confirm[open]');
+    await page.click('#approve-confirm #confirm-ok');
+    await page.waitForSelector('.page-head .badge.approved', { timeout: 20_000 });
+    expect(await page.locator('#review-approve').count()).toBe(0);
   }, 120_000);
 
   it('decides with the approved override for that branch only', async () => {
@@ -232,9 +209,9 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
   it('refuses to publish an invalid document and marks the problem', async () => {
     await page.click('#nav-publish');
     await page.waitForSelector('#publish-editor .monaco-editor');
-    await endOfLine('#publish-editor', THRESHOLD_LINE);
+    await endOfLine(page, '#publish-editor', THRESHOLD_LINE);
     await page.keyboard.press('Backspace');
-    await typeLines(['-1']);
+    await typeLines(page, ['-1']);
     await page.waitForSelector('#publish-problems button.problem:not([data-code="SCHEMA"])', { timeout: 20_000 });
     await page.fill('#publish-note', '试图发布负的阈值');
     await page.click('#publish-button');
@@ -251,11 +228,11 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     // opening (it once sent Ctrl+End to one, and the comment landed after the threshold).
     await page.click('#publish-editor .monaco-editor .view-lines');
     await page.keyboard.press('ControlOrMeta+End');
-    await typeLines(['# 2026年复核:内容不变。']);
-    await endOfLine('#publish-editor', THRESHOLD_LINE);
+    await typeLines(page, ['# 2026年复核:内容不变。']);
+    await endOfLine(page, '#publish-editor', THRESHOLD_LINE);
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
-    await typeLines(['3']);
+    await typeLines(page, ['3']);
     await page.waitForSelector('#publish-status .notice.ok', { timeout: 20_000 });
     await page.fill('#publish-note', '2026年度复核,条文不变');
     await page.click('#publish-button');
@@ -263,6 +240,8 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.waitForSelector('#publish-force', { timeout: 20_000 });
     expect(await page.textContent('#publish-result')).toContain('决策完全相同');
     await page.click('#publish-force');
+    await page.waitForSelector('dialog#publish-confirm[open]');
+    await page.click('#publish-confirm #confirm-ok');
     await page.waitForSelector('#publish-result .notice.ok', { timeout: 20_000 });
     const revisions = await api<unknown[]>(server.base, server.tokens.headOffice, 'GET', '/v1/revisions');
     expect(revisions.body).toHaveLength(2);

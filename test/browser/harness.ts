@@ -109,7 +109,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; page: 
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => { errors.push(e.message); if (process.env.ZHIDU_DEBUG_PAGEERROR) console.log('PAGEERROR', e.stack); });
   mkdirSync(SCREENSHOTS, { recursive: true });
   return { context, page, errors, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
@@ -126,4 +126,40 @@ export async function api<T>(base: string, token: string, method: string, path: 
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Signs in through the form and waits for the navigation. */
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  // Forget the previous session (drafts stay: they are the tab's), then load the page afresh.
+  if (page.url().startsWith(base)) await page.evaluate("sessionStorage.removeItem('zhidu.token'); sessionStorage.removeItem('zhidu.principal')");
+  await page.goto(base + '/');
+  await page.waitForSelector('#token');
+  await page.fill('#token', token);
+  await page.click('#signin');
+  await page.waitForSelector('header.top nav');
+}
+
+/**
+ * Types lines as monaco's own typing does (a newline is typed too, so it indents as Enter
+ * would), with no key in between that a completion list still opening could take.
+ */
+export async function typeLines(page: Page, lines: readonly string[]): Promise<void> {
+  await page.keyboard.insertText(lines.join('\n'));
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * Puts the cursor at the end of a line with monaco's own "go to line" (Ctrl+G). The line number
+ * is typed only once the box is open, and End pressed once it has closed: on a busy machine keys
+ * sent sooner land in the document.
+ */
+export async function endOfLine(page: Page, host: string, line: number): Promise<void> {
+  await page.click(`${host} .monaco-editor .view-lines`);
+  await page.keyboard.press('Control+g');
+  const box = page.locator('.quick-input-widget input.input').first();
+  await box.waitFor({ state: 'visible' });
+  await page.keyboard.insertText(String(line));
+  await page.keyboard.press('Enter');
+  await box.waitFor({ state: 'hidden' });
+  await page.keyboard.press('End');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundMatches, changedKinds, changeRows, describePath, formatValue, patchRows, relativeChange } from '../../editor/src/lib/diff.ts';
+import { boundMatches, changedKinds, changeRows, describePath, formatValue, patchRows, relativeChange, valueAt } from '../../editor/src/lib/diff.ts';
 import { ruleDocs } from './helpers.ts';
 
 const docs = ruleDocs();
@@ -66,5 +66,15 @@ describe('small shapers', () => {
     expect(formatValue(undefined)).toBe('—');
     expect(formatValue(4000000)).toBe('4,000,000');
     expect(formatValue({ a: 1 })).toBe('{"a":1}');
+  });
+});
+
+describe('valueAt', () => {
+  it('reads head office\'s value at a pointer, escapes and list indices included', () => {
+    expect(valueAt(docs.classification, '/turnoverThreshold')).toBe(3);
+    expect(valueAt({ 'a/b': { '~c': [10, 20] } }, '/a~1b/~0c/1')).toBe(20);
+    expect(valueAt(docs.classification, '/nowhere/deeper')).toBeUndefined();
+    expect(valueAt({ a: 1 }, '')).toEqual({ a: 1 });
+    expect(valueAt({}, '/constructor')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, mayActFor, principalFrom, screensFor } from '../../editor/src/lib/roles.ts';
+import { can, mayActFor, navScreenOf, principalFrom, routableScreens, screensFor, submittedByMe } from '../../editor/src/lib/roles.ts';
 
 describe('what each role is offered', () => {
   it.each([
@@ -28,12 +28,31 @@ describe('what each role is offered', () => {
 
 describe('principalFrom (GET /v1/me)', () => {
   it('reads the server\'s answer', () => {
-    expect(principalFrom({ tokenId: 1, role: 'branch', branch: '0101', name: '0101 manager' })).toEqual({ role: 'branch', branch: '0101', name: '0101 manager' });
+    expect(principalFrom({ tokenId: 1, role: 'branch', branch: '0101', name: '0101 manager' })).toEqual({ role: 'branch', branch: '0101', name: '0101 manager', tokenId: 1 });
     expect(principalFrom({ principal: { role: 'auditor', name: '' } })).toEqual({ role: 'auditor' });
   });
   it('refuses an unknown role or a branch token without its branch', () => {
     expect(principalFrom({ role: 'admin' })).toBeUndefined();
     expect(principalFrom({ role: 'branch' })).toBeUndefined();
     expect(principalFrom(null)).toBeUndefined();
+  });
+});
+
+describe('a proposal\'s page and its submitter', () => {
+  it('opens for whoever reads proposals, under the screen it belongs to', () => {
+    expect(routableScreens({ role: 'branch', branch: '0101' })).toContain('proposal');
+    expect(routableScreens({ role: 'auditor' })).toContain('proposal');
+    expect(routableScreens({ role: 'system' })).not.toContain('proposal');
+    expect(navScreenOf({ role: 'branch', branch: '0101' }, 'proposal')).toBe('override');
+    expect(navScreenOf({ role: 'head-office' }, 'proposal')).toBe('review');
+    expect(navScreenOf({ role: 'head-office' }, 'publish')).toBe('publish');
+  });
+
+  it('knows its own submissions by token id, as the server names the submitter', () => {
+    const me = { role: 'head-office' as const, tokenId: 1 };
+    expect(submittedByMe(me, 'token:1 (总部)')).toBe(true);
+    expect(submittedByMe(me, 'token:1')).toBe(true);
+    expect(submittedByMe(me, 'token:12 (其他人)')).toBe(false);
+    expect(submittedByMe({ role: 'head-office' }, 'token:1 (总部)')).toBe(false);
   });
 });

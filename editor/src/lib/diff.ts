@@ -77,6 +77,19 @@ export function describePath(kindDoc: unknown, path: string, lang: Lang): string
   return named.length > 0 ? `${head} · ${named.join(' · ')}` : head;
 }
 
+/** The value at a JSON Pointer inside a document, undefined where there is none. */
+export function valueAt(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  let node: unknown = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) node = /^\d+$/.test(key) ? node[Number(key)] : undefined;
+    else if (isRecord(node)) node = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+    else return undefined;
+  }
+  return node;
+}
+
 export function formatValue(value: unknown): string {
   if (value === undefined) return '—';
   if (typeof value === 'number') return value.toLocaleString('zh-CN', { maximumFractionDigits: 6 });

@@ -10,9 +10,14 @@ export interface Principal {
   /** Set for the branch role: the one branch it speaks for. */
   branch?: string;
   name?: string;
+  /** The token's id (GET /v1/me): whoever submitted a proposal is `token:<id> (<name>)`. */
+  tokenId?: number;
 }
 
-export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit';
+export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit' | 'proposal';
+
+/** Screens reached by a link rather than from the navigation. */
+const LINKED_SCREENS: readonly Screen[] = ['proposal'];
 
 export type Action =
   | 'read-policy'
@@ -45,6 +50,24 @@ export function mayActFor(p: Principal, branch: string): boolean {
   return p.role === 'head-office';
 }
 
+/** Did this principal submit it? The server names a submitter `token:<id>` or `token:<id> (<name>)`. */
+export function submittedByMe(p: Principal, submittedBy: string): boolean {
+  if (p.tokenId === undefined) return false;
+  const prefix = `token:${p.tokenId}`;
+  return submittedBy === prefix || submittedBy.startsWith(`${prefix} `);
+}
+
+/** The screens a principal may open: the navigation's, and one proposal's page for whoever reads proposals. */
+export function routableScreens(p: Principal): Screen[] {
+  return [...screensFor(p), ...LINKED_SCREENS.filter((s) => s === 'proposal' && can(p, 'read-proposals'))];
+}
+
+/** The navigation entry a linked screen belongs under (a proposal: the review queue, or a branch's own screen). */
+export function navScreenOf(p: Principal, screen: Screen): Screen {
+  if (screen !== 'proposal') return screen;
+  return screensFor(p).includes('review') ? 'review' : 'override';
+}
+
 /** The screens to offer, in navigation order. */
 export function screensFor(p: Principal): Screen[] {
   const screens: Screen[] = ['browser'];
@@ -68,5 +91,6 @@ export function principalFrom(body: unknown): Principal | undefined {
     role: r.role,
     ...(typeof r.branch === 'string' ? { branch: r.branch } : {}),
     ...(typeof r.name === 'string' && r.name !== '' ? { name: r.name } : {}),
+    ...(typeof r.tokenId === 'number' ? { tokenId: r.tokenId } : {}),
   };
 }

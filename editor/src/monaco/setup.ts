@@ -17,6 +17,15 @@ self.MonacoEnvironment = {
   },
 };
 
+// Disposing an editor cancels its pending work (word highlights, hovers, diffs): a promise that
+// rejects with monaco's CancellationError which nobody awaits any more. Screens dispose their
+// editors whenever they are drawn again after an action, so this is expected, not a failure;
+// anything else still surfaces.
+window.addEventListener('unhandledrejection', (event) => {
+  const reason: unknown = event.reason;
+  if (reason instanceof Error && reason.name === 'Canceled' && reason.message === 'Canceled') event.preventDefault();
+});
+
 const ORIGIN = 'file:///';
 export const SCHEMA_ORIGIN = `${ORIGIN}schemas/`;
 /**

@@ -108,10 +108,23 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     } catch (err) { replace(viewer, app.error(err)); }
   }
 
+  /** Which branch override decided: applied, or suspended (head office's documents decided instead), or none. */
+  function overrideNote(answer: DecisionAnswer): HTMLElement | null {
+    if (!answer.branch) return null;
+    const o = answer.override;
+    if (!o) return h('p', { class: 'muted', id: 'console-override', 'data-status': 'none' }, t('consoleNoOverride', { branch: answer.branch }));
+    if (o.status === 'suspended') {
+      return h('div', { class: 'notice warn', id: 'console-override', 'data-status': 'suspended' }, t('consoleOverrideSuspended', { branch: answer.branch, id: o.id }), ' ',
+        app.principal.role === 'branch' || app.principal.role === 'head-office' ? h('a', { href: app.principal.role === 'branch' ? '#/override' : `#/override/${encodeURIComponent(answer.branch)}` }, t('consoleSeeWhy')) : null);
+    }
+    return h('p', { class: 'notice ok', id: 'console-override', 'data-status': 'applied' }, t('consoleOverrideApplied', { branch: answer.branch, id: o.id }));
+  }
+
   function renderAnswer(answer: DecisionAnswer): void {
     replace(output, h('table', { class: 'grid kv' }, h('tbody', {}, outputRows(answer.output, app.lang).map((r) =>
       h('tr', { 'data-key': r.key }, h('th', { scope: 'row' }, r.key), h('td', {}, typeof r.value === 'object' ? h('code', {}, JSON.stringify(r.value)) : formatValue(r.value)), h('td', {}, r.label ?? ''))))),
-    h('p', { class: 'muted' }, `${t('revision')} ${answer.revision.id}`, answer.override ? ` · override ${answer.override.id}` : '', answer.branch ? ` · ${t('branchLabel')} ${answer.branch}` : '', ` · ${answer.decisionId}`));
+    h('p', { class: 'muted', id: 'console-basis' }, `${t('revision')} ${answer.revision.id}`, answer.branch ? ` · ${t('branchLabel')} ${answer.branch}` : '', ` · ${answer.decisionId}`),
+    overrideNote(answer));
     const steps = visibleSteps(traceSteps(answer.trace), showAll);
     replace(trace, h('ol', { class: 'trace' }, steps.map((s) => h('li', { class: s.fired ? 'fired' : 'not-fired' },
       h('div', { class: 'step-head' },

@@ -1,13 +1,15 @@
 // The impact preview: a candidate (draft override or proposal) decided against the built-in
 // client sample or an uploaded CSV/NDJSON under the policy in force and under the candidate,
-// shown as a transition table with a heatmap, the main moves, and the clients that move.
+// shown as a transition table with a heatmap, the main moves, and the clients that move. A
+// result is marked stale as soon as the draft, the decision or the clients change after it ran.
 import type { Candidate, Simulation } from '../api.ts';
 import { DECISIONS, SCHEMAS, kindOfDecision, type App } from '../app.ts';
-import { busy, h, progress, replace } from '../dom.ts';
+import { busy, h, notice, progress, replace } from '../dom.ts';
 import { parseClientsFile, parseNdjson } from '../lib/clients-file.ts';
 import { formatValue } from '../lib/diff.ts';
 import { fieldLabel } from '../lib/form.ts';
 import { localise, outcomeCatalogue, type Lang } from '../lib/labels.ts';
+import { clientsVerdict, impactVerdict, runKey } from '../lib/impact.ts';
 import { heatStep, transitionTable } from '../lib/transitions.ts';
 
 const SAMPLE_URL = '/samples/clients.ndjson';
@@ -31,9 +33,18 @@ export interface ImpactOptions {
   canRun?: () => boolean;
 }
 
-export function impactPanel(app: App, options: ImpactOptions): { element: HTMLElement; refreshDecision: () => void } {
+export interface ImpactPanel {
+  element: HTMLElement;
+  refreshDecision: () => void;
+  /** Call when the candidate may have changed: a result run with another one is marked stale. */
+  candidateChanged: () => void;
+}
+
+export function impactPanel(app: App, options: ImpactOptions): ImpactPanel {
   const t = app.t;
-  let uploaded: { name: string; inputs: Record<string, unknown>[] } | undefined;
+  let uploaded: { name: string; inputs: Record<string, unknown>[]; unreadable: number } | undefined;
+  /** What the result on screen was run with. */
+  let ranWith: string | undefined;
   const decision = h('select', { id: 'impact-decision' }, DECISIONS.map((d) => h('option', { value: d }, app.decisionTitle(d))));
   decision.value = options.decision();
   const sourceSample = h('input', { type: 'radio', name: 'impact-source', value: 'sample', checked: true, id: 'impact-sample' });
@@ -43,6 +54,14 @@ export function impactPanel(app: App, options: ImpactOptions): { element: HTMLEl
   const fileNote = h('span', { class: 'hint', id: 'impact-file-note', 'aria-live': 'polite' });
   const run = h('button', { type: 'button', class: 'primary', id: 'impact-run' }, t('runImpact'));
   const out = h('div', { class: 'impact-result', id: 'impact-result', 'aria-live': 'polite' });
+  const staleNote = h('div', { id: 'impact-stale', role: 'status', hidden: true }, notice('warn', t('impactStale')));
+  const clientsId = (): string => (sourceFile.checked && uploaded ? `file:${uploaded.name}:${uploaded.inputs.length}` : 'sample');
+  const keyNow = (): string => runKey({ candidate: options.candidate(), decision: decision.value, clients: clientsId() });
+  const markStale = (): void => {
+    const stale = ranWith !== undefined && ranWith !== keyNow();
+    staleNote.hidden = !stale;
+    out.classList.toggle('stale', stale);
+  };
 
   void loadSample().then((s) => replace(sampleLabel, t('builtInSample', { n: s.length.toLocaleString() }))).catch(() => undefined);
 
@@ -51,25 +70,41 @@ export function impactPanel(app: App, options: ImpactOptions): { element: HTMLEl
     if (!f) return;
     sourceFile.checked = true;
     const parsed = parseClientsFile(f.name, await f.text());
-    uploaded = { name: f.name, inputs: parsed.inputs };
+    uploaded = { name: f.name, inputs: parsed.inputs, unreadable: parsed.errors.length };
     const lines = parsed.errors.slice(0, 5).map((e) => e.line).join(', ');
-    replace(fileNote, t('uploaded', { n: parsed.inputs.length.toLocaleString(), file: f.name }),
+    replace(fileNote, parsed.inputs.length === 0 ? h('span', { class: 'warn-text' }, t('uploadedNone', { file: f.name })) : t('uploaded', { n: parsed.inputs.length.toLocaleString(), file: f.name }),
       parsed.errors.length > 0 ? h('span', { class: 'warn-text' }, ' · ', t('uploadErrors', { n: parsed.errors.length, lines })) : null);
+    markStale();
   });
+  decision.addEventListener('change', markStale);
+  sourceSample.addEventListener('change', markStale);
+  sourceFile.addEventListener('change', markStale);
 
   run.addEventListener('click', () => {
     if (options.canRun && !options.canRun()) return;
     const candidate = options.candidate();
     if (!candidate) return;
+    const key = keyNow();
     void busy(run, async () => {
       try {
-        const inputs = sourceFile.checked && uploaded ? uploaded.inputs : await loadSample();
+        const fromFile = sourceFile.checked && uploaded;
+        const empty = fromFile ? clientsVerdict(uploaded!.inputs.length, uploaded!.unreadable) : undefined;
+        if (empty) {
+          ranWith = key;
+          replace(out, h('p', { class: 'summary', id: 'impact-summary', 'data-verdict': empty.kind }, t('impactNoClients', { file: uploaded!.name, n: uploaded!.unreadable })));
+          markStale();
+          return;
+        }
+        const inputs = fromFile ? uploaded!.inputs : await loadSample();
         replace(out, progress(t('impactRunning', { n: inputs.length.toLocaleString() })));
         const result = await app.api.simulate({ decision: decision.value, ...(options.branch ? { branch: options.branch } : {}), candidate, inputs });
+        ranWith = key;
         replace(out, renderResult(app, decision.value, result));
       } catch (err) {
+        ranWith = undefined;
         replace(out, app.error(err));
       }
+      markStale();
     });
   });
 
@@ -82,8 +117,9 @@ export function impactPanel(app: App, options: ImpactOptions): { element: HTMLEl
         h('label', {}, sourceSample, ' ', sampleLabel),
         h('label', {}, sourceFile, ' ', t('uploadFile'), ' ', file), fileNote),
       run),
+    staleNote,
     out);
-  return { element, refreshDecision: () => { decision.value = options.decision(); } };
+  return { element, refreshDecision: () => { decision.value = options.decision(); markStale(); }, candidateChanged: markStale };
 }
 
 /** A fact's name from the decision's input schema ("客户资产量(元)"), else its id. */
@@ -132,8 +168,15 @@ function renderResult(app: App, decision: string, sim: Simulation): HTMLElement 
           columns.map((c) => h('td', { class: 'num' }, formatValue(input[c]))));
       })))));
 
+  const verdict = impactVerdict(sim);
+  if (verdict.kind === 'all-undecidable' || verdict.kind === 'no-clients') {
+    const first = sim.errors?.[0];
+    return h('div', {},
+      h('p', { class: 'summary warn-text', id: 'impact-summary', 'data-verdict': verdict.kind }, verdict.kind === 'no-clients' ? t('impactNoClients', { file: '—', n: 0 }) : t('impactAllUndecidable', { total: sim.total.toLocaleString() })),
+      first ? h('p', { class: 'muted' }, t('impactFirstError', { n: first.index + 1, message: first.message })) : null);
+  }
   return h('div', {},
-    h('p', { class: 'summary', id: 'impact-summary' }, sim.changed === 0 ? t('impactNone') : t('impactSummary', { total: sim.total.toLocaleString(), changed: sim.changed.toLocaleString(), pct })),
+    h('p', { class: 'summary', id: 'impact-summary', 'data-verdict': verdict.kind }, verdict.kind === 'none' ? t('impactNone') : t('impactSummary', { total: sim.total.toLocaleString(), changed: sim.changed.toLocaleString(), pct })),
     sim.errors && sim.errors.length > 0 ? h('p', { class: 'muted' }, t('undecidable', { n: sim.errors.length })) : null,
     h('div', { class: 'impact-grid' },
       h('div', { class: 'scroll' }, heat),

@@ -2,9 +2,12 @@
 // office's bounds (completion, hover, schema checks as you type), the server's semantic and
 // bounds problems as markers at their line and column, head office's policy beside the
 // effective one, the impact preview, and submitting with a reason; the branch's proposals below.
-import { ApiError, validationOutcome, type Candidate } from '../api.ts';
+// The override in force says whether it applies: one a head-office publish suspended shows why,
+// and is rebased in one step (its values proposed again against the revision in force).
+import { ApiError, validationOutcome, type BranchPolicy, type Candidate } from '../api.ts';
 import { KINDS, SCHEMAS, decisionOfKind, type App } from '../app.ts';
-import { busy, debounce, field, h, notice, progress, replace } from '../dom.ts';
+import { busy, confirmThen, debounce, field, formatTime, h, notice, progress, replace } from '../dom.ts';
+import { describePath, formatValue, patchRows, valueAt } from '../lib/diff.ts';
 import { applyPatchToYaml, parseOverride } from '../lib/effective.ts';
 import { localise } from '../lib/labels.ts';
 import { fileKind, placeProblems, problemsFrom, type MarkerData, type PolicyProblem } from '../lib/markers.ts';
@@ -12,19 +15,36 @@ import { describeBound } from '../lib/explain.ts';
 import { boundsOf, exampleOverride, localiseDescriptions, overrideSchemaFor } from '../lib/override-schema.ts';
 import { diffEditor, onMarkersChanged, schemaMarkers, setServerMarkers, yamlEditor, type Disposer } from '../monaco/editors.ts';
 import { prepareSchemas, setOverrideSchema } from '../monaco/setup.ts';
+import { reasonList } from './effects.ts';
 import { impactPanel } from './impact.ts';
 import { fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
 import { proposalTable } from './proposal-list.ts';
+import { timelinePanel } from './timeline.ts';
 
 const draftKey = (branch: string): string => `zhidu.draft.override.${branch}`;
 
-/** The override text in force for the branch, in whichever field the server puts it. */
-function overrideTextOf(branchPolicy: Record<string, unknown> | undefined): { id?: number; text?: string } {
-  const o = branchPolicy?.override;
-  if (!o || typeof o !== 'object') return {};
-  const r = o as Record<string, unknown>;
-  const text = [r.override, r.yaml, r.text].find((v): v is string => typeof v === 'string');
-  return { ...(typeof r.id === 'number' ? { id: r.id } : {}), ...(text ? { text } : {}) };
+interface InForce { id?: number; text?: string; proposalId?: number; effectiveFrom?: string; status: BranchPolicy['overrideStatus']; problems: BranchPolicy['problems'] }
+
+/** The override in force for the branch and whether it applies, in whichever field the server puts its text. */
+function overrideInForce(branchPolicy: BranchPolicy | undefined): InForce {
+  const o = branchPolicy?.override as Record<string, unknown> | undefined;
+  const status = branchPolicy?.overrideStatus ?? 'none';
+  const problems = branchPolicy?.problems ?? [];
+  if (!o || typeof o !== 'object') return { status, problems };
+  const text = [o.override, o.yaml, o.text].find((v): v is string => typeof v === 'string');
+  return {
+    status, problems,
+    ...(typeof o.id === 'number' ? { id: o.id } : {}), ...(text ? { text } : {}),
+    ...(typeof o.proposalId === 'number' ? { proposalId: o.proposalId } : {}), ...(typeof o.effectiveFrom === 'string' ? { effectiveFrom: o.effectiveFrom } : {}),
+  };
+}
+
+/** Two override texts setting the same values, however written. */
+function sameValues(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  const pa = parseOverride(a);
+  const pb = parseOverride(b);
+  return pa !== undefined && pb !== undefined && JSON.stringify(pa) === JSON.stringify(pb);
 }
 
 export async function render(app: App, root: HTMLElement, params: string[]): Promise<Disposer> {
@@ -41,10 +61,17 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
 
   const policy = await app.activePolicy(true);
   const base = policy.revision;
-  const inForce = overrideTextOf(await app.api.branchPolicy(branch).catch((err: unknown) => {
-    if (err instanceof ApiError && err.status === 404) return undefined;
-    throw err;
-  }));
+  const [branchPolicy, revisions, overrides] = await Promise.all([
+    app.api.branchPolicy(branch).catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      throw err;
+    }),
+    app.api.revisions(),
+    app.api.overrides(branch),
+  ]);
+  const ownProposals = await app.api.proposals({ branch });
+  const inForce = overrideInForce(branchPolicy);
+  const suspended = inForce.status === 'suspended' && inForce.text !== undefined;
   prepareSchemas(SCHEMAS, KINDS, app.lang, localiseDescriptions);
   setOverrideSchema(localiseDescriptions(overrideSchemaFor(SCHEMAS, policy.parsed), app.lang));
 
@@ -85,6 +112,8 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     const total = problemCount(serverMarkers, fromSchemaMarkers(schemaMarkers(model)));
     if (!meaningful(text)) replace(status, notice('info', t('emptyDraft')));
     else if (checked !== text) replace(status, progress(t('checking')));
+    else if (total === 0 && serverValid && suspended && sameValues(text, inForce.text)) replace(status, notice('warn', t('draftIsSuspended', { id: inForce.id ?? '—' })));
+    else if (total === 0 && serverValid && inForce.status === 'applied' && sameValues(text, inForce.text)) replace(status, notice('info', t('draftIsInForce', { id: inForce.id ?? '—' })));
     else if (total === 0 && serverValid) replace(status, notice('ok', t('checkedOk')));
     else replace(status, notice('warn', t('problemsFound', { n: total })), schema > 0 ? h('span', { class: 'muted' }, t('schemaProblems', { n: schema })) : null);
   }
@@ -138,6 +167,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
   disposers.push(() => controller?.abort());
   const changes = model.onDidChangeContent(() => {
     sessionStorage.setItem(draftKey(branch), model.getValue());
+    impact.candidateChanged();
     showStatus();
     revalidate();
     reshow();
@@ -162,11 +192,48 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     canRun: () => { replace(submitStatus); return ready(); },
   });
 
-  async function loadProposals(): Promise<void> {
-    replace(proposalsHost, progress(t('loading')));
+  replace(proposalsHost, proposalTable(app, ownProposals, { onChange: (message) => app.reload(notice('ok', message)), open: true }));
+  /** A pending proposal already carrying the suspended override's values (a rebase made before). */
+  const rebasePending = suspended ? ownProposals.find((p) => p.status === 'submitted' && sameValues(p.override, inForce.text)) : undefined;
+
+  /** The override's values beside head office's value for each path now. */
+  const valuesTable = (text: string, id: string): HTMLElement => h('table', { class: 'grid', id },
+    h('thead', {}, h('tr', {}, [t('changes'), t('headOfficeNow'), t('yourValue')].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, patchRows(parseOverride(text) ?? {}).map((r) => h('tr', { 'data-path': `/${r.kind}${r.path}` },
+      h('td', {}, `${app.kindTitle(r.kind)} · ${describePath(policy.parsed[r.kind], r.path, app.lang)}`),
+      h('td', { class: 'num' }, formatValue(valueAt(policy.parsed[r.kind], r.path))),
+      h('td', { class: 'num' }, h('strong', {}, formatValue(r.after)))))));
+
+  /**
+   * Rebase in one step: the suspended override's values, checked against head office's bounds in
+   * the revision in force, proposed again against it (confirmed first). Values that no longer fit
+   * go into the editor with their problems marked instead.
+   */
+  const rebaseStatus = h('div', { 'aria-live': 'polite', id: 'override-rebase-status' });
+  async function rebaseInOneStep(button: HTMLButtonElement): Promise<void> {
+    const text = inForce.text!;
+    replace(rebaseStatus);
+    const check = await busy(button, () => validationOutcome(app.api.validateOverride(branch!, text))).catch((err: unknown) => { replace(rebaseStatus, app.error(err)); return undefined; });
+    if (!check) return;
+    if (!check.valid) {
+      model.setValue(text);
+      replace(rebaseStatus, notice('warn', t('rebaseDoesNotFit', { revision: base.id })));
+      editorHost.scrollIntoView({ block: 'center' });
+      return;
+    }
+    const why = h('textarea', { id: 'rebase-reason', rows: 2 });
+    why.value = t('rebaseReasonDefault', { id: inForce.id ?? '—', revision: base.id });
     try {
-      replace(proposalsHost, proposalTable(app, await app.api.proposals({ branch }), { onChange: () => void loadProposals(), open: app.principal.role !== 'branch' }));
-    } catch (err) { replace(proposalsHost, app.error(err)); }
+      const created = await confirmThen({
+        id: 'rebase-confirm', title: t('rebaseOverrideTitle', { id: inForce.id ?? '—' }), confirm: t('rebaseSubmit'), cancel: t('cancel'),
+        body: [h('p', {}, t('rebaseOverrideConfirm', { revision: base.id })), valuesTable(text, 'rebase-values'), notice('ok', t('boundsOkAt', { revision: base.id })), field(t('reason'), why)],
+      }, () => app.api.propose(branch!, { baseRevision: base.id, override: text, reason: why.value.trim() || t('rebaseReasonDefault', { id: inForce.id ?? '—', revision: base.id }) }));
+      if (!created) return;
+      sessionStorage.removeItem(draftKey(branch!));
+      app.reload(notice('ok', h('span', {}, t('submitted', { id: created.id }), ' ', h('a', { href: `#/proposal/${created.id}` }, t('openProposal')))));
+    } catch (err) {
+      replace(rebaseStatus, app.error(err));
+    }
   }
 
   submit.addEventListener('click', () => {
@@ -176,9 +243,8 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     void busy(submit, async () => {
       try {
         const created = await app.api.propose(branch, { baseRevision: base.id, override: model.getValue(), reason: reason.value.trim() });
-        replace(submitStatus, notice('ok', t('submitted', { id: created.id })));
-        reason.value = '';
-        await loadProposals();
+        sessionStorage.removeItem(draftKey(branch));
+        app.reload(notice('ok', h('span', {}, t('submitted', { id: created.id }), ' ', h('a', { href: `#/proposal/${created.id}` }, t('openProposal')))));
       } catch (err) {
         const problems = err instanceof ApiError ? problemsFrom(err.details) : [];
         if (problems.length > 0) {
@@ -193,11 +259,31 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     });
   });
 
+  const rebaseButton = h('button', { type: 'button', class: 'primary', id: 'override-rebase' }, t('rebaseOneStep'));
+  rebaseButton.addEventListener('click', () => void rebaseInOneStep(rebaseButton));
+  const stateBadge = inForce.id === undefined ? null
+    : h('span', { class: `badge ${inForce.status === 'suspended' ? 'suspended' : 'approved'}`, id: 'override-state', 'data-status': inForce.status }, t(`overrideStatus.${inForce.status === 'suspended' ? 'suspended' : 'applied'}`));
+  const suspendedPanel = suspended ? h('section', { class: 'panel notice-panel', id: 'override-suspended', role: 'alert' },
+    h('h2', {}, t('suspendedHeading', { id: inForce.id ?? '—', revision: base.id })),
+    h('p', {}, t('suspendedExplain')),
+    reasonList(app, inForce.problems),
+    valuesTable(inForce.text!, 'override-values'),
+    h('p', { class: 'help' }, t('rebaseOverrideHelp', { revision: base.id })),
+    rebasePending ? notice('info', h('span', { id: 'override-rebase-pending' }, t('rebasePending', { id: rebasePending.id }), ' ', h('a', { href: `#/proposal/${rebasePending.id}` }, t('openProposal')))) : null,
+    h('div', { class: 'actions' }, rebasePending ? null : rebaseButton,
+      inForce.proposalId !== undefined ? h('a', { class: 'button', href: `#/proposal/${inForce.proposalId}` }, t('openApprovedProposal', { id: inForce.proposalId })) : null),
+    rebaseStatus) : null;
+
+  const flash = app.takeFlash();
+  if (flash) replace(submitStatus, flash);
   replace(root, h('section', { class: 'override' },
     h('div', { class: 'page-head' },
       h('h1', {}, t('overrideTitle', { branch })),
-      h('span', { class: 'muted' }, t('baseRevisionIs', { id: base.id }), ' · ', inForce.id !== undefined ? t('currentOverride', { id: inForce.id }) : t('noOverride'))),
+      h('span', { class: 'muted', id: 'override-head' }, t('baseRevisionIs', { id: base.id }), ' · ',
+        inForce.id !== undefined ? t('currentOverride', { id: inForce.id }) : t('noOverride'), ' ', stateBadge,
+        inForce.effectiveFrom ? h('span', {}, ' · ', t('sinceTime', { from: formatTime(inForce.effectiveFrom, app.lang) })) : null)),
     h('p', { class: 'help' }, t('overrideHelp')),
+    suspendedPanel,
     h('div', { class: 'layout-2 wide-right' },
       h('div', { class: 'panel' }, editorHost, status, problemsHost),
       h('div', { class: 'panel' }, h('h2', {}, t('baseVsEffective')), kindTabs, diffHost)),
@@ -205,10 +291,13 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     h('section', { class: 'panel', 'aria-labelledby': 'submit-title' },
       h('h2', { id: 'submit-title' }, t('submitTitle')),
       field(t('reason'), reason), h('div', { class: 'actions' }, submit), submitStatus),
-    h('section', { class: 'panel', 'aria-labelledby': 'mine-title' }, h('h2', { id: 'mine-title' }, t('myProposals')), proposalsHost)));
+    h('section', { class: 'panel', 'aria-labelledby': 'mine-title' }, h('h2', { id: 'mine-title' }, t('myProposals')), proposalsHost),
+    h('section', { class: 'panel', 'aria-labelledby': 'override-timeline-title' },
+      h('h2', { id: 'override-timeline-title' }, t('timeline.title')),
+      timelinePanel(app, 'override-timeline', { now: Date.now(), revisions, overrides }))));
 
   showEffective();
   void validate();
-  void loadProposals();
+  if (flash) submitStatus.scrollIntoView({ block: 'center' });
   return () => disposers.forEach((d) => d());
 }

@@ -294,10 +294,18 @@ export async function planPublish(ctx: StoreContext, sql: Sql, request: PublishR
   effects.push(...await suspendedOverrides(sql, reader, before, timelineAfter, at));
   if (source && !unchanged) effects.push(...await staleProposals(sql, reader, source.id, candidate.set));
 
-  return {
-    snapshot, effectiveFrom, source: source?.id, candidate, unchanged, changedKinds, rescheduled, effects,
-    effectsId: 'sha256:' + createHash('sha256').update(canonicalJson(effects)).digest('hex'),
-  };
+  return { snapshot, effectiveFrom, source: source?.id, candidate, unchanged, changedKinds, rescheduled, effects, effectsId: effectsId(effects, request.effectiveFrom === undefined ? effectiveFrom : undefined) };
+}
+
+/**
+ * The digest a publisher acknowledges. An immediate publish takes effect when it runs, a moment
+ * after its preview: an effect dated at that instant is digested as "now", so the preview's digest
+ * is the publish's as long as nothing else differs.
+ */
+function effectsId(effects: readonly PublishEffect[], immediate: Date | undefined): string {
+  const now = immediate?.toISOString();
+  const basis = effects.map((e) => (e.type === 'override-suspended' && e.from === now ? { ...e, from: 'now' } : e));
+  return 'sha256:' + createHash('sha256').update(canonicalJson(basis)).digest('hex');
 }
 
 /** Overrides applied before this publish that it suspends, each from the first instant it does. */

@@ -2,7 +2,7 @@
 // by head office's own bound label, in the reader's language.
 import { describe, expect, it } from 'vitest';
 import type { PublishEffect } from '../../editor/src/api.ts';
-import { effectRows, effectsHeadline, pathLabel, reasonRows, sameEffects, type WordsContext } from '../../editor/src/lib/effects.ts';
+import { effectRows, effectsHeadline, pathLabel, reasonRows, type WordsContext } from '../../editor/src/lib/effects.ts';
 import { translate } from '../../editor/src/lib/i18n.ts';
 import { localise, titleOf, type Lang } from '../../editor/src/lib/labels.ts';
 import { ruleDocs } from './helpers.ts';
@@ -84,20 +84,5 @@ describe('effectsHeadline', () => {
     const t = words('zh').t;
     expect(effectsHeadline([suspended, stale, kept], t, 'zh')).toBe('暂停 1 个营业部调整、使 1 个待审批提案过时、保留并变基重新发布 1 个预定版本');
     expect(effectsHeadline([], t, 'zh')).toBe('');
-  });
-});
-
-describe('sameEffects', () => {
-  const previewedAt = Date.parse('2026-12-05T10:00:00.000Z');
-  const publishedAt = { from: previewedAt, to: previewedAt + 5_000 };
-  it('takes a suspension dated by the publish a moment after the preview as the one confirmed', () => {
-    const later = { ...suspended, from: '2026-12-05T10:00:03.000Z' } as PublishEffect;
-    expect(sameEffects([suspended, stale, kept], [kept, later, stale], publishedAt)).toBe(true);
-  });
-  it('tells apart anything else: another override, another reason, an effect more or less, a suspension at another instant', () => {
-    expect(sameEffects([suspended], [{ ...suspended, override: 2 }], publishedAt)).toBe(false);
-    expect(sameEffects([suspended], [{ ...suspended, reasons: [] }], publishedAt)).toBe(false);
-    expect(sameEffects([suspended], [suspended, stale], publishedAt)).toBe(false);
-    expect(sameEffects([suspended], [{ ...suspended, from: '2027-01-01T00:00:00.000Z' } as PublishEffect], publishedAt)).toBe(false);
   });
 });

@@ -44,8 +44,10 @@ describe.each(ENGINES)('publish effects on %s', (engine) => {
     expect(await current()).toBe(before);
     expect((await t.store.overrides.effectivePolicy('0101')).overrideStatus).toBe('applied');
 
+    // A moment after the preview: an immediate publish's "from now" moved with it, and the preview's digest still stands.
+    t.clock.advance(1_000);
     const published = await t.store.revisions.publish({ documents, actor: 'hq', acknowledge: plan.effectsId });
-    expect(published.effects).toEqual(plan.effects);
+    expect(published.effects).toEqual([{ ...plan.effects[0], from: t.clock.now().toISOString() }]);
     const effective = await t.store.overrides.effectivePolicy('0101');
     expect(effective.overrideStatus).toBe('suspended');
     // Positioned in the override's own text, at the value the branch wrote.

@@ -137,18 +137,3 @@ export function effectsHeadline(effects: readonly PublishEffect[], t: Words, lan
   push('revision-rescheduled', 'effects.count.revision-rescheduled');
   return parts.join(lang === 'zh' ? '、' : ', ');
 }
-
-/**
- * The same effects, but for the instant an immediate publish takes: a suspension "from now" is
- * dated by the server when it plans, so a preview and the publish a moment later date it
- * differently. Instants inside `now` (the preview's instant to the publish's) count as one.
- */
-export function sameEffects(a: readonly PublishEffect[], b: readonly PublishEffect[], now: { from: number; to: number }): boolean {
-  const norm = (e: PublishEffect): PublishEffect => {
-    if (e.type !== 'override-suspended') return e;
-    const at = Date.parse(e.from);
-    return at >= now.from && at <= now.to ? { ...e, from: 'now' } : e;
-  };
-  const key = (list: readonly PublishEffect[]): string => JSON.stringify(list.map(norm).map((e) => JSON.stringify(e, Object.keys(e).sort())).sort());
-  return key(a) === key(b);
-}

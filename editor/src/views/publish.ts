@@ -8,7 +8,6 @@
 import { ApiError, validationOutcome, type PublishEffect, type PublishPreview, type RevisionSummary, type ScheduledMode } from '../api.ts';
 import { KINDS, SCHEMAS, parseDocuments, type App } from '../app.ts';
 import { confirmThen, debounce, field, formatTime, h, isoFromLocal, notice, progress, replace } from '../dom.ts';
-import { sameEffects } from '../lib/effects.ts';
 import { placeProblems, problemsByKind, problemsFrom, type MarkerData } from '../lib/markers.ts';
 import { localiseDescriptions } from '../lib/override-schema.ts';
 import { editorOn, onMarkersChanged, schemaMarkers, setServerMarkers, yamlModel, type Disposer } from '../monaco/editors.ts';
@@ -219,19 +218,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
         confirm: effects.length > 0 ? t('publishConfirm') : force ? t('publishForce') : t('publish'), cancel: t('cancel'),
       }, async () => {
         const body = { documents: docs, note: note.value.trim(), ...options(), ...(force ? { force: true } : {}) };
-        try {
-          return await app.api.publish({ ...body, ...(acknowledge ? { acknowledge } : {}) });
-        } catch (err) {
-          // An immediate publish dates a suspension "from now" when it runs, a moment after the
-          // preview did, and the server's effectsId covers that instant: it differs on every try
-          // (reported as a server bug). When the refused effects are the confirmed ones dated
-          // later, they are what the publisher confirmed: acknowledged as such. Anything else
-          // is new, and shown. (A minute's allowance for the server's clock running ahead.)
-          const again = refusedEffects(err);
-          if (!again || body.effectiveFrom !== undefined || !preview?.effectiveFrom) throw err;
-          if (!sameEffects(effects, again.effects, { from: Date.parse(preview.effectiveFrom), to: Date.now() + 60_000 })) throw err;
-          return await app.api.publish({ ...body, acknowledge: true });
-        }
+        return app.api.publish({ ...body, ...(acknowledge ? { acknowledge } : {}) });
       });
       if (!published) return;
       sessionStorage.removeItem(DRAFTS);

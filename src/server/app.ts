@@ -91,7 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const cache = new PolicyCache(store, now);
-  const auth = new Authenticator(store, config.tokenCacheMs, config.tokenOutageMs);
+  const auth = new Authenticator(store, config.tokenCacheMs, config.tokenOutageMs, config.tokenUseFlushMs);
   const metrics = new Metrics(store, cache, { processMetrics: options.processMetrics ?? false });
   const ctx: ServerContext = { store, config, cache, metrics, auth, records: new RecordLimits(config.recordsPerMinute), now };
 
@@ -155,10 +155,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.server.prependListener('request', (_req, res) => { res.setHeader('x-content-type-options', 'nosniff'); });
   });
 
-  await Promise.all([cache.start(), auth.start()]);
+  await Promise.all([cache.start(), auth.start((err) => app.log.error({ err }, 'token last-use times not written'))]);
   app.addHook('onClose', async () => {
     cache.stop();
-    auth.stop();
+    await auth.stop().catch((err: unknown) => app.log.error({ err }, 'token last-use times not written'));
     // Answers already given were recorded first; this waits for any record still being written.
     await store.decisions.flush();
   });

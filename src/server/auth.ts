@@ -70,19 +70,43 @@ export class Authenticator {
   /** Counts forget()s: a lookup that began before one does not remember what it found. */
   private generation = 0;
   private unsubscribe: (() => void) | undefined;
+  /** Tokens the store confirmed since the last flush, and when: their "last used" for the tokens screen. */
+  private used = new Map<number, Date>();
+  private flushing: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: Store, private readonly ttlMs: number, private readonly outageMs = 0) {}
+  constructor(private readonly store: Store, private readonly ttlMs: number, private readonly outageMs = 0, private readonly useFlushMs = 60_000) {}
 
   /** Listens for revocations (and reconnections, after which anything may have changed). */
-  async start(): Promise<void> {
+  /** `onFlushError`: told when last-used times could not be written for another reason than an outage. */
+  async start(onFlushError: (err: unknown) => void = () => undefined): Promise<void> {
     this.unsubscribe = await this.store.onChange((change) => {
       if (change.type === 'token' || change.type === 'resync') this.forget();
     });
+    this.flushing = setInterval(() => void this.flushUse().catch(onFlushError), this.useFlushMs).unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    clearInterval(this.flushing);
+    await this.flushUse();
+  }
+
+  /**
+   * Writes when tokens were last used. A remembered token is confirmed again each TTL, so "last
+   * used" is exact to a TTL plus the flush interval, at no cost to a request. What cannot be
+   * written now (the store is down) is kept for the next flush, where a later use replaces it.
+   */
+  async flushUse(): Promise<void> {
+    if (this.used.size === 0) return;
+    const uses = this.used;
+    this.used = new Map();
+    try {
+      await this.store.tokens.noteUse(uses);
+    } catch (err) {
+      for (const [id, at] of uses) if (!this.used.has(id)) this.used.set(id, at);
+      if (!(err instanceof StoreUnavailableError)) throw err;
+    }
   }
 
   /** The caller; in the same turn when the token is remembered, else a Promise. */
@@ -126,6 +150,7 @@ export class Authenticator {
       throw new ZhiduError('UNAUTHENTICATED', 'The token is unknown or has been revoked.');
     }
     this.accepted.set(key, true);
+    this.used.set(principal.tokenId, new Date(now));
     return principal;
   }
 

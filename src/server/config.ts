@@ -38,6 +38,8 @@ export interface ServerConfig {
   readonly requestTimeoutMs: number;
   /** How long a looked-up token is trusted before asking the store again (a backstop: revocations are heard of at once, auth.ts). */
   readonly tokenCacheMs: number;
+  /** Milliseconds between writes of when tokens were last used (the tokens screen). */
+  readonly tokenUseFlushMs: number;
   /** Milliseconds to finish in-flight requests on SIGTERM before closing anyway. */
   readonly shutdownTimeoutMs: number;
   /** Check every response against its route schema (tests); off in production for speed. */
@@ -134,6 +136,7 @@ export function resolveConfig({ env = process.env, flags = {}, overrides = {} }:
     recordsPerMinute: recordRates(env.ZHIDU_RECORD_RATE),
     requestTimeoutMs: integer('ZHIDU_REQUEST_TIMEOUT_MS', env.ZHIDU_REQUEST_TIMEOUT_MS, 120_000, 1, 24 * 3600_000),
     tokenCacheMs: 5_000,
+    tokenUseFlushMs: 60_000,
     shutdownTimeoutMs: 30_000,
     validateResponses: false,
     dbPoolSize: integer('ZHIDU_DB_POOL_SIZE', env.ZHIDU_DB_POOL_SIZE, 10, 1, 1000),

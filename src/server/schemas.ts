@@ -197,6 +197,7 @@ export const API_SCHEMAS: Record<string, Record<string, unknown>> = {
     properties: {
       id: { type: 'integer' }, role: { type: 'string', enum: ['head-office', 'branch', 'system', 'auditor'] }, branch: branchCode,
       name: { type: 'string' }, createdAt: instant, createdBy: { type: 'string' }, revokedAt: instant,
+      lastUsedAt: { description: '最近使用时间(约每分钟更新)。When it last authenticated a request (refreshed about once a minute).', ...instant },
     },
   },
 };

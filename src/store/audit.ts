@@ -43,6 +43,17 @@ export interface AuditEntry {
   readonly hash: string;
 }
 
+/** Which entries to read: by subject, action, the branch their summary names, time ([from, to)), or text anywhere in them. */
+export interface AuditFilter {
+  subject?: string;
+  action?: string;
+  branch?: string;
+  from?: Date;
+  to?: Date;
+  /** Case-insensitive, in the actor, subject, action or summary. */
+  text?: string;
+}
+
 export interface NewAuditEntry {
   at: Date;
   actor: string;
@@ -136,13 +147,30 @@ export class AuditTrail {
   }
 
   /** Entries after `afterSeq`, oldest first; only those of `action`, about `branch` (its summary names it) or on `subject`, when given. */
-  async list(options: { afterSeq?: number; limit?: number; subject?: string; action?: string; branch?: string } = {}): Promise<AuditEntry[]> {
+  async list(options: AuditFilter & { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
     const { rows } = await this.db.query<AuditRow>(
       `select * from audit where seq > $1 and ($2::text is null or subject = $2) and ($4::text is null or action = $4)
-         and ($5::text is null or summary ->> 'branch' = $5) order by seq limit $3`,
-      [options.afterSeq ?? 0, options.subject ?? null, Math.min(options.limit ?? PAGE, 10_000), options.action ?? null, options.branch ?? null],
+         and ($5::text is null or summary ->> 'branch' = $5)
+         and ($6::timestamptz is null or at >= $6) and ($7::timestamptz is null or at < $7)
+         and ($8::text is null or actor ilike $8 or subject ilike $8 or action ilike $8 or summary::text ilike $8)
+       order by seq limit $3`,
+      [
+        options.afterSeq ?? 0, options.subject ?? null, Math.min(options.limit ?? PAGE, 10_000), options.action ?? null, options.branch ?? null,
+        options.from ?? null, options.to ?? null, options.text ? `%${options.text.replace(/[\\%_]/g, '\\$&')}%` : null,
+      ],
     );
     return rows.map(fromRow);
+  }
+
+  /** Every entry the filter keeps, oldest first, a page at a time (an export of any length in bounded memory). */
+  async *each(filter: AuditFilter = {}): AsyncGenerator<AuditEntry> {
+    let afterSeq = 0;
+    for (;;) {
+      const page = await this.list({ ...filter, afterSeq, limit: PAGE });
+      yield* page;
+      if (page.length < PAGE) return;
+      afterSeq = page.at(-1)!.seq;
+    }
   }
 
   /** The entry at `seq`, as stored. */

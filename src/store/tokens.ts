@@ -27,6 +27,8 @@ export interface TokenInfo {
   readonly createdAt: Date;
   readonly createdBy: string;
   readonly revokedAt?: Date;
+  /** Roughly when it last authenticated a request (refreshed about once a minute by each server). */
+  readonly lastUsedAt?: Date;
 }
 
 /** Who a request comes from, once its token is known. */
@@ -50,7 +52,7 @@ function hashToken(token: string): string {
   return 'sha256:' + createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-interface TokenRow { id: number; role: Role; branch: string | null; name: string; created_at: Date; created_by: string; revoked_at: Date | null }
+interface TokenRow { id: number; role: Role; branch: string | null; name: string; created_at: Date; created_by: string; revoked_at: Date | null; last_used_at?: Date | null }
 type CheckedTokenRow = TokenRow & TokenCheckRow;
 
 const SELECT_TOKENS = `select t.*, ${TOKEN_CHECK_COLUMNS} from tokens t`;
@@ -59,6 +61,7 @@ function info(r: TokenRow): TokenInfo {
   return {
     id: r.id, role: r.role, ...(r.branch !== null ? { branch: r.branch } : {}), name: r.name,
     createdAt: r.created_at, createdBy: r.created_by, ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+    ...(r.last_used_at ? { lastUsedAt: r.last_used_at } : {}),
   };
 }
 
@@ -95,7 +98,8 @@ export class Tokens {
 
   /** Every token; STORE_INTEGRITY when any of them fails its checks. */
   async list(): Promise<TokenInfo[]> {
-    const { rows } = await this.ctx.db.query<CheckedTokenRow>(`${SELECT_TOKENS} order by t.id`);
+    const { rows } = await this.ctx.db.query<CheckedTokenRow>(
+      `select t.*, ${TOKEN_CHECK_COLUMNS}, u.last_used_at from tokens t left join token_use u on u.token_id = t.id order by t.id`);
     assertIntact((await checkTokens(this.ctx.db, rows)).problems);
     return rows.map(info);
   }
@@ -127,6 +131,15 @@ export class Tokens {
     if (!row) return undefined;
     assertIntact((await checkTokens(this.ctx.db, [row])).problems);
     return { tokenId: row.id, role: row.role, ...(row.branch !== null ? { branch: row.branch } : {}), name: row.name };
+  }
+
+  /** Notes when tokens were last used (the latest instant wins, whichever server says it). */
+  async noteUse(uses: ReadonlyMap<number, Date>): Promise<void> {
+    if (uses.size === 0) return;
+    await this.ctx.db.query(
+      `insert into token_use (token_id, last_used_at) select * from unnest($1::int[], $2::timestamptz[])
+       on conflict (token_id) do update set last_used_at = greatest(token_use.last_used_at, excluded.last_used_at)`,
+      [[...uses.keys()], [...uses.values()]]);
   }
 
   async hasHeadOfficeToken(sql: Sql = this.ctx.db): Promise<boolean> {

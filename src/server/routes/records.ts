@@ -4,17 +4,47 @@
 // Head office and auditors also get the store's integrity: a checkpoint of the trail's head
 // (signed with the integrity key when the server has it) to keep elsewhere, and a check of
 // everything the store holds.
-import type { FastifyInstance } from 'fastify';
-import { AUDIT_ACTIONS } from '../../store/audit.ts';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AUDIT_ACTIONS, type AuditEntry, type AuditFilter } from '../../store/audit.ts';
 import { CHECKPOINT_FORMAT } from '../../store/checkpoint.ts';
 import { actFor, principalOf } from '../auth.ts';
-import { notFound, type ServerContext } from '../context.ts';
+import { instantOf, notFound, type ServerContext } from '../context.ts';
 import { branchCode, instant, ref, withErrors } from '../schemas.ts';
 
 /** The most entries one request gets. */
 const PAGE = 1000;
 
-interface AuditQuery { branch?: string; action?: string; after?: number; limit?: number }
+interface AuditQuery { branch?: string; action?: string; from?: string; to?: string; q?: string; after?: number; limit?: number }
+
+const auditFilters = {
+  branch: branchCode,
+  action: { type: 'string', enum: [...AUDIT_ACTIONS] },
+  from: { description: '自此时刻起(含)。Entries at or after this instant.', type: 'string', format: 'date-time' },
+  to: { description: '至此时刻前(不含)。Entries before this instant.', type: 'string', format: 'date-time' },
+  q: { description: '在操作人、对象、动作和摘要中查找的文字(不区分大小写)。Text to find in the actor, subject, action or summary (case-insensitive).', type: 'string', minLength: 1, maxLength: 200 },
+} as const;
+
+/** The filter a request asks for; a branch token reads its own branch's entries only. */
+function auditFilter(request: FastifyRequest<{ Querystring: AuditQuery }>): AuditFilter {
+  const branch = actFor(principalOf(request), request.query.branch);
+  const { action, q } = request.query;
+  const from = instantOf(request.query.from, 'from');
+  const to = instantOf(request.query.to, 'to');
+  return { ...(branch !== undefined ? { branch } : {}), ...(action !== undefined ? { action } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q !== undefined ? { text: q } : {}) };
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a leading =+-@ is quoted too, so a spreadsheet never runs it as a formula. */
+export function csvField(value: string): string {
+  return /[",\r\n]|^[=+\-@\t]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'actor', 'action', 'subject', 'branch', 'summary', 'hash'];
+
+function csvLine(e: AuditEntry): string {
+  const branch = typeof e.summary.branch === 'string' ? e.summary.branch : '';
+  return [String(e.seq), e.at.toISOString(), e.actor, e.action, e.subject, branch, JSON.stringify(e.summary), e.hash].map(csvField).join(',') + '\r\n';
+}
 
 const INTEGRITY_READERS = { roles: ['head-office', 'auditor'] as const } as const;
 
@@ -101,24 +131,36 @@ export async function recordRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     config: { access: { roles: ['head-office', 'auditor', 'branch'] } },
     schema: {
       tags: ['records'], summary: 'The audit trail: every publish, proposal step, approval and token change', security: [{ bearer: [] }],
-      description: 'Oldest first. Page with `after` (the last `seq` seen). `branch` keeps the entries about that branch (proposals, its tokens).',
+      description: 'Oldest first. Page with `after` (the last `seq` seen). `branch` keeps the entries about that branch (proposals, its tokens); `from`/`to` a time range; `q` text anywhere in an entry.',
       querystring: {
         type: 'object', additionalProperties: false,
-        properties: {
-          branch: branchCode,
-          action: { type: 'string', enum: [...AUDIT_ACTIONS] },
-          after: { type: 'integer', minimum: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: PAGE },
-        },
+        properties: { ...auditFilters, after: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: PAGE } },
       },
       response: withErrors({ 200: { type: 'array', items: ref('api/audit-entry.json') } }),
     },
   }, async (request) => {
-    const branch = actFor(principalOf(request), request.query.branch);
-    const { action } = request.query;
-    const limit = request.query.limit ?? 100;
     // Filtered in the store (indexed by action and by branch).
-    return ctx.store.audit.list({ afterSeq: request.query.after ?? 0, limit, ...(action !== undefined ? { action } : {}), ...(branch !== undefined ? { branch } : {}) });
+    return ctx.store.audit.list({ ...auditFilter(request), afterSeq: request.query.after ?? 0, limit: request.query.limit ?? 100 });
+  });
+
+  app.get<{ Querystring: AuditQuery }>('/v1/audit/export', {
+    config: { access: { roles: ['head-office', 'auditor', 'branch'] } },
+    schema: {
+      tags: ['records'], summary: 'The audit trail as CSV (the same filters), every entry they keep', security: [{ bearer: [] }],
+      description: 'UTF-8 with a byte-order mark (spreadsheets read the Chinese right), one entry a row: seq, at, actor, action, subject, branch, summary (JSON), hash. Streamed a page at a time.',
+      querystring: { type: 'object', additionalProperties: false, properties: auditFilters },
+      produces: ['text/csv'],
+      response: withErrors({ 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } }),
+    },
+  }, async (request, reply) => {
+    const filter = auditFilter(request);
+    const entries = ctx.store.audit.each(filter);
+    async function* rows(): AsyncGenerator<string> {
+      yield '\uFEFF' + CSV_COLUMNS.join(',') + '\r\n';
+      for await (const e of entries) yield csvLine(e);
+    }
+    const day = ctx.now().toISOString().slice(0, 10);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="zhidu-audit-${day}.csv"`).send(Readable.from(rows()));
   });
 
   app.get('/v1/audit/checkpoint', {

@@ -3,7 +3,7 @@
 // A publish with effects (scheduled revisions it lands before, overrides it suspends, proposals
 // it makes stale) needs them acknowledged; one that changes nothing needs `force`.
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../../store/index.ts';
+import { actorOf, type Revision } from '../../store/index.ts';
 import { HEAD_OFFICE, READERS, principalOf } from '../auth.ts';
 import { instantOf, notFound, type ServerContext } from '../context.ts';
 import { ref, withErrors } from '../schemas.ts';
@@ -27,6 +27,23 @@ export const publishOptions = {
     type: 'string', enum: ['keep', 'replace'],
   },
 } as const;
+
+/** A revision as one YAML stream: what it is in comments, then each document, verbatim, after its own `---`. */
+export function revisionBundle(revision: Revision): string {
+  const comment = (text: string): string => text.split(/\r?\n/).map((l) => `# ${l}`.trimEnd()).join('\n');
+  const effective = revision.effectiveFrom.getTime() === 0 ? 'the beginning (自始)' : revision.effectiveFrom.toISOString();
+  const head = [
+    `zhidu 制度 · revision ${revision.id} · ${revision.hash}`,
+    `effective from ${effective} · published ${revision.publishedAt.toISOString()} by ${revision.publishedBy}`,
+    ...(revision.note ? [`note: ${revision.note}`] : []),
+    `documents: ${Object.keys(revision.documents).sort().join(', ')}`,
+  ];
+  const docs = Object.keys(revision.documents).sort().map((kind) => {
+    const text = revision.documents[kind]!;
+    return `---\n${text}${text.endsWith('\n') ? '' : '\n'}`;
+  });
+  return `${comment(head.join('\n'))}\n${docs.join('')}`;
+}
 
 const publishedSchema = {
   allOf: [ref('api/revision-summary.json'), {
@@ -63,6 +80,23 @@ export async function revisionRoutes(app: FastifyInstance, ctx: ServerContext): 
     const revision = await ctx.store.revisions.get(request.params.id);
     if (!revision) throw notFound(`revision ${request.params.id}`);
     return revision;
+  });
+
+  app.get<{ Params: { id: number } }>('/v1/revisions/:id/bundle', {
+    config: { access: READERS },
+    schema: {
+      tags: ['revisions'], summary: 'One revision as a YAML bundle to download: every document exactly as published', security: [{ bearer: [] }],
+      description: '一个 YAML 文件:开头的注释说明版本、哈希、生效时间、发布人和说明,其后每个文档以 --- 分隔,与发布时逐字节相同。One YAML stream: a header comment (revision, hash, effective from, publisher, note), then each document after a `---` line, byte for byte as published (`zhidu revisions export` writes them as files).',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      produces: ['application/yaml'],
+      response: withErrors({ 200: { description: 'YAML', content: { 'application/yaml': { schema: { type: 'string' } } } } }, 404),
+    },
+  }, async (request, reply) => {
+    const revision = await ctx.store.revisions.get(request.params.id);
+    if (!revision) throw notFound(`revision ${request.params.id}`);
+    return reply.type('application/yaml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="zhidu-revision-${revision.id}.yaml"`)
+      .send(revisionBundle(revision));
   });
 
   app.post<{ Body: PublishBody }>('/v1/revisions', {

@@ -359,10 +359,11 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, the pu
     await page.waitForSelector('#proposal-history li[data-action="rebase-requested"]');
     expect(await page.textContent('#proposal-history li[data-action="rebase-requested"] blockquote')).toBe('阈值已调整为3.4,请按新阈值重新确认');
     await page.waitForSelector('.page-head .badge.superseded');
-    // Another branch's proposal is not its to read.
+    // Another branch's proposal is not its to read: it is told nothing, not even that it exists.
     await page.goto(`${server.base}/#/proposal/${rebaseOf0101}`);
     await page.waitForSelector('main .notice.error');
-    expect(await page.textContent('main')).toContain('无权');
+    expect(await page.textContent('main')).toContain('找不到该对象');
+    expect(await page.textContent('main')).not.toContain('0101');
   }, 60_000);
 
   it('raised no script errors', () => {

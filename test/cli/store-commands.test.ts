@@ -151,7 +151,7 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
   it('audit verify: exit 0 on an intact chain, exit 1 naming the first altered entry', async () => {
     const intact = await zhidu('audit', 'verify');
     expect(intact.code).toBe(0);
-    expect(intact.out).toMatch(/^audit chain intact: 7 entries; head 7 sha256:/);
+    expect(intact.out).toMatch(/^audit chain intact: 8 entries; head 8 sha256:/);
 
     const store = await openStore(options);
     await (store as unknown as { db: Db }).db.transaction(async (tx) => {

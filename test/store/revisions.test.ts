@@ -117,9 +117,13 @@ describe.each(ENGINES)('revisions on %s', (engine) => {
     const statuses = Object.fromEntries((await t.store.revisions.list()).map((r) => [r.id, r.status]));
     expect([statuses[active], statuses[a.id], statuses[b.id], statuses[kept.id], statuses[kept.id + 1]]).toEqual(['active', 'scheduled', 'superseded', 'scheduled', 'scheduled']);
     expect((await t.store.revisions.summaryOf(b.id))?.replacedBy).toBe(kept.id + 1);
-    const entries = (await t.store.audit.list()).slice(-2);
-    expect(entries.map((e) => [e.action, e.subject])).toEqual([['revision.publish', `revision:${kept.id}`], ['revision.reschedule', `revision:${b.id}`]]);
-    expect(entries[1]?.summary).toMatchObject({ republishedAs: kept.id + 1, after: kept.id });
+    // Each revision has the audit entry of its own publication; the rescheduling is one of its own.
+    const entries = (await t.store.audit.list()).slice(-3);
+    expect(entries.map((e) => [e.action, e.subject])).toEqual([
+      ['revision.publish', `revision:${kept.id}`], ['revision.publish', `revision:${kept.id + 1}`], ['revision.reschedule', `revision:${b.id}`],
+    ]);
+    expect(entries[1]?.summary).toMatchObject({ replaces: b.id, after: kept.id, note: b.note });
+    expect(entries[2]?.summary).toMatchObject({ republishedAs: kept.id + 1, after: kept.id });
 
     // Replacing: d (day 18) supersedes b's second coming, and says so.
     const d = { documents: { classification: classificationWithSource('第六条') }, effectiveFrom: new Date(start + 18 * DAY), actor: 'a', scheduled: 'replace' as const };

@@ -18,6 +18,14 @@ describe('what each role is offered', () => {
     expect(can({ role: 'branch', branch: '0101' }, 'withdraw')).toBe(true);
   });
 
+  it('lets head office issue and revoke tokens, and an auditor only read who holds them', () => {
+    expect(can({ role: 'head-office' }, 'manage-tokens')).toBe(true);
+    expect(can({ role: 'auditor' }, 'read-tokens')).toBe(true);
+    expect(can({ role: 'auditor' }, 'manage-tokens')).toBe(false);
+    expect(can({ role: 'branch', branch: '0101' }, 'read-tokens')).toBe(false);
+    expect(can({ role: 'system' }, 'read-tokens')).toBe(false);
+  });
+
   it('binds a branch to its own code', () => {
     expect(mayActFor({ role: 'branch', branch: '0101' }, '0101')).toBe(true);
     expect(mayActFor({ role: 'branch', branch: '0101' }, '0202')).toBe(false);

@@ -27,13 +27,17 @@ export type Action =
   | 'publish'
   | 'decide'
   | 'read-proposals'
-  | 'read-audit';
+  | 'read-audit'
+  /** See who holds which token (GET /v1/tokens). */
+  | 'read-tokens'
+  /** Issue and revoke tokens. */
+  | 'manage-tokens';
 
 const ALLOWED: Readonly<Record<Role, readonly Action[]>> = {
-  'head-office': ['read-policy', 'propose', 'approve', 'publish', 'decide', 'read-proposals', 'read-audit'],
+  'head-office': ['read-policy', 'propose', 'approve', 'publish', 'decide', 'read-proposals', 'read-audit', 'read-tokens', 'manage-tokens'],
   branch: ['read-policy', 'propose', 'withdraw', 'decide', 'read-proposals'],
   system: ['read-policy', 'decide'],
-  auditor: ['read-policy', 'decide', 'read-proposals', 'read-audit'],
+  auditor: ['read-policy', 'decide', 'read-proposals', 'read-audit', 'read-tokens'],
 };
 
 export function isRole(value: unknown): value is Role {

@@ -18,6 +18,7 @@ const VIEWS: Record<Screen, () => Promise<View>> = {
   publish: () => import('./views/publish.ts').then((m) => m.render),
   console: () => import('./views/console.ts').then((m) => m.render),
   audit: () => import('./views/audit.ts').then((m) => m.render),
+  tokens: () => import('./views/tokens.ts').then((m) => m.render),
   proposal: () => import('./views/proposal.ts').then((m) => m.render),
 };
 

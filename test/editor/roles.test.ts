@@ -3,10 +3,10 @@ import { can, mayActFor, navScreenOf, principalFrom, routableScreens, screensFor
 
 describe('what each role is offered', () => {
   it.each([
-    ['head-office', undefined, ['browser', 'override', 'review', 'publish', 'console', 'audit']],
+    ['head-office', undefined, ['browser', 'override', 'review', 'publish', 'console', 'audit', 'tokens']],
     ['branch', '0101', ['browser', 'override', 'console']],
     ['system', undefined, ['browser', 'console']],
-    ['auditor', undefined, ['browser', 'review', 'console', 'audit']],
+    ['auditor', undefined, ['browser', 'review', 'console', 'audit', 'tokens']],
   ] as const)('%s', (role, branch, screens) => {
     expect(screensFor({ role, ...(branch ? { branch } : {}) })).toEqual(screens);
   });

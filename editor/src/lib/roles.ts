@@ -14,7 +14,7 @@ export interface Principal {
   tokenId?: number;
 }
 
-export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit' | 'proposal';
+export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit' | 'tokens' | 'proposal';
 
 /** Screens reached by a link rather than from the navigation. */
 const LINKED_SCREENS: readonly Screen[] = ['proposal'];
@@ -81,6 +81,8 @@ export function screensFor(p: Principal): Screen[] {
   if (can(p, 'publish')) screens.push('publish');
   if (can(p, 'decide')) screens.push('console');
   if (can(p, 'read-audit')) screens.push('audit');
+  // Head office issues and revokes tokens; an auditor sees who holds which.
+  if (can(p, 'read-tokens')) screens.push('tokens');
   return screens;
 }
 

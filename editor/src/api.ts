@@ -2,7 +2,9 @@
 // server's stable code and details (positions of policy problems included), or NETWORK when
 // the server could not be reached.
 import { problemsFrom, type PolicyProblem } from './lib/markers.ts';
-import { principalFrom, type Principal } from './lib/roles.ts';
+import { searchOf, type AuditQuery } from './lib/audit.ts';
+import { filenameFrom } from './lib/download.ts';
+import { principalFrom, type Principal, type Role } from './lib/roles.ts';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown[] = []) {
@@ -148,6 +150,23 @@ export interface DecisionAnswer {
 
 export interface AuditEntry { seq: number; at: string; actor: string; action: string; subject: string; summary: Record<string, unknown> }
 
+/** A token as GET /v1/tokens lists it: never the token itself. */
+export interface TokenInfo {
+  id: number;
+  role: Role;
+  branch?: string;
+  /** The person or system holding it. */
+  name: string;
+  createdAt: string;
+  /** Who issued it, as an actor string. */
+  createdBy: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+}
+
+/** A file the server sent to download (a CSV export, a revision's YAML bundle). */
+export interface Download { blob: Blob; filename: string }
+
 export type Candidate = { proposalId: number } | { documents: Record<string, string> } | { override: string };
 
 const enc = encodeURIComponent;
@@ -155,7 +174,8 @@ const enc = encodeURIComponent;
 export class Api {
   constructor(private readonly token: string, private readonly base = '') {}
 
-  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /** Sends a request; a failure becomes an ApiError with the server's code (NETWORK when unreachable). */
+  private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
@@ -168,14 +188,26 @@ export class Api {
       if (err instanceof DOMException && err.name === 'AbortError') throw err;
       throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
     }
+    if (res.ok) return res;
     const text = await res.text();
     let parsed: unknown;
     try { parsed = text === '' ? undefined : JSON.parse(text); } catch { parsed = undefined; }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string; details?: unknown[] } } | undefined)?.error;
-      throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? (text.slice(0, 200) || res.statusText), Array.isArray(e?.details) ? e.details : []);
-    }
-    return parsed as T;
+    const e = (parsed as { error?: { code?: string; message?: string; details?: unknown[] } } | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? (text.slice(0, 200) || res.statusText), Array.isArray(e?.details) ? e.details : []);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const text = await (await this.send(method, path, body, signal)).text();
+    try { return (text === '' ? undefined : JSON.parse(text)) as T; } catch { return undefined as T; }
+  }
+
+  /**
+   * A download fetched with the bearer token (a plain link cannot carry it), whole, as a Blob to
+   * save; named as the server names it.
+   */
+  async download(path: string, fallbackName: string): Promise<Download> {
+    const res = await this.send('GET', path);
+    return { blob: await res.blob(), filename: filenameFrom(res.headers.get('content-disposition'), fallbackName) };
   }
 
   /** Who the token belongs to; undefined when the server has no such endpoint. */
@@ -227,8 +259,20 @@ export class Api {
   decide(decision: string, body: { input: unknown; branch?: string; explain: boolean }): Promise<DecisionAnswer> {
     return this.call('POST', `/v1/decide/${enc(decision)}`, body);
   }
-  audit(filter: { branch?: string; action?: string } = {}): Promise<AuditEntry[]> {
-    const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
-    return this.call<AuditEntry[] | { entries: AuditEntry[] }>('GET', `/v1/audit${q ? `?${q}` : ''}`).then((r) => (Array.isArray(r) ? r : r.entries));
+  /** One page of the audit trail, oldest first after `after` (the last seq seen). */
+  audit(query: AuditQuery = {}, page: { after?: number; limit?: number } = {}): Promise<AuditEntry[]> {
+    return this.call('GET', `/v1/audit${searchOf(query, page)}`);
   }
+  /** Every entry the filters keep, as CSV (UTF-8 with a byte-order mark). */
+  auditExport(query: AuditQuery = {}): Promise<Download> {
+    return this.download(`/v1/audit/export${searchOf(query)}`, 'zhidu-audit.csv');
+  }
+  /** A revision as one YAML file: a header comment, then every document as published. */
+  revisionBundle(id: number): Promise<Download> {
+    return this.download(`/v1/revisions/${id}/bundle`, `zhidu-revision-${id}.yaml`);
+  }
+  tokens(): Promise<TokenInfo[]> { return this.call('GET', '/v1/tokens'); }
+  /** Issues a token; the answer is the only time the token itself is seen. */
+  createToken(body: { role: Role; branch?: string; name: string }): Promise<TokenInfo & { token: string }> { return this.call('POST', '/v1/tokens', body); }
+  revokeToken(id: number): Promise<TokenInfo> { return this.call('POST', `/v1/tokens/${id}/revoke`, {}); }
 }

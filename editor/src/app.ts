@@ -1,12 +1,15 @@
 // What every screen shares: the signed-in principal, the API client, the language, the bundled
-// schemas and the policy in force (parsed, for labels). Screens get it as `app`.
+// schemas, the policy in force (parsed, for labels) and who holds which token (for names, where
+// the role may read the token list). Screens get it as `app`.
 import { parse } from 'yaml';
 import { Api, ApiError, type Revision } from './api.ts';
 import { errorBox, formatTime, h, type Child } from './dom.ts';
 import { pathLabel, type WordsContext } from './lib/effects.ts';
+import { effectiveText } from './lib/effective-time.ts';
 import { adviceKey, MESSAGES, translate, type MessageKey } from './lib/i18n.ts';
 import { localise, titleOf, type Lang } from './lib/labels.ts';
-import type { Principal } from './lib/roles.ts';
+import { directoryOf, personLine, personText, type Directory } from './lib/people.ts';
+import { can, type Principal } from './lib/roles.ts';
 import { indexSchemas, type JsonSchema } from './lib/schema-ref.ts';
 import { DECISION_NAMES, POLICY_KINDS, decisionOfKind } from '../../src/policy/kinds.ts';
 
@@ -43,6 +46,9 @@ export function parseDocuments(documents: Readonly<Record<string, string>>): Rec
 
 export class App {
   policy: Policy | undefined;
+  /** Token holders by token id, for names the actor strings leave out; empty for roles that may not list tokens. */
+  directory: Directory = new Map();
+  private directoryLoaded = false;
   /** A notice for the next screen drawn (an action's result, kept across the reload it causes). */
   private flash: HTMLElement | undefined;
 
@@ -51,7 +57,7 @@ export class App {
     readonly principal: Principal,
     public lang: Lang,
     readonly onLang: (lang: Lang) => void,
-    readonly signOut: () => void,
+    readonly signOut: (message?: string) => void,
   ) {}
 
   t = (key: MessageKey, params?: Record<string, string | number>): string => translate(this.lang, key, params);
@@ -65,6 +71,38 @@ export class App {
     const revision = await this.api.revision(chosen.id);
     this.policy = { revision, parsed: parseDocuments(revision.documents) };
     return this.policy;
+  }
+
+  /**
+   * The token list, for names (once; again with `reload`, after issuing or revoking). When it
+   * cannot be read the names the actor strings carry still show, and the next screen tries again.
+   */
+  async loadDirectory(reload = false): Promise<Directory> {
+    if (!can(this.principal, 'read-tokens') || (this.directoryLoaded && !reload)) return this.directory;
+    try {
+      this.directory = directoryOf(await this.api.tokens());
+      this.directoryLoaded = true;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'UNAUTHENTICATED') throw err;
+    }
+    return this.directory;
+  }
+
+  /** Whoever an actor string names, the name first and the token's number muted after it. */
+  person(actor: string): HTMLElement {
+    const p = personText(actor, this.t, this.directory);
+    return h('span', { class: `person${p.revoked ? ' revoked' : ''}`, title: p.title, 'data-actor': actor },
+      h('span', { class: 'person-name' }, p.name), p.id ? h('span', { class: 'muted person-id' }, ` ${p.id}`) : null);
+  }
+
+  /** The same as one line of text, for sentences: "张三(令牌 #3)". */
+  personLine(actor: string): string {
+    return personLine(personText(actor, this.t, this.directory), this.t);
+  }
+
+  /** When a revision takes effect: 自始 for revision 1 (the epoch), else the instant. */
+  effective(iso: string): string {
+    return effectiveText(iso, this.t, (i) => formatTime(i, this.lang));
   }
 
   /** A kind's title from its own document, e.g. 客户分类. */

@@ -18,6 +18,7 @@ const VIEWS: Record<Screen, () => Promise<View>> = {
   publish: () => import('./views/publish.ts').then((m) => m.render),
   console: () => import('./views/console.ts').then((m) => m.render),
   audit: () => import('./views/audit.ts').then((m) => m.render),
+  tokens: () => import('./views/tokens.ts').then((m) => m.render),
   proposal: () => import('./views/proposal.ts').then((m) => m.render),
 };
 
@@ -91,7 +92,8 @@ function signIn(message?: string, askRole = false): void {
 
 function shell(a: App): { main: HTMLElement; screens: Screen[] } {
   const screens = screensFor(a.principal);
-  const who = a.t(`role.${a.principal.role}` as never) + (a.principal.branch ? ` ${a.principal.branch}` : '');
+  const role = a.t(`role.${a.principal.role}` as never) + (a.principal.branch ? ` ${a.principal.branch}` : '');
+  const who = a.principal.name ? `${a.principal.name} · ${role}` : role;
   const nav = h('nav', { 'aria-label': a.t('appTitle') },
     screens.map((s) => h('a', { href: `#/${s}`, id: `nav-${s}`, 'data-screen': s }, a.t(`screen.${s}` as never))));
   const main = h('main', { id: 'main', tabindex: -1 });
@@ -118,7 +120,7 @@ async function route(): Promise<void> {
   dispose = undefined;
   replace(main, progress(app.t('loading')));
   try {
-    await app.activePolicy();
+    await Promise.all([app.activePolicy(), app.loadDirectory()]);
     const view = await VIEWS[screen]();
     replace(main);
     dispose = (await view(app, main, params)) ?? undefined;

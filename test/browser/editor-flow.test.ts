@@ -162,7 +162,7 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await signOut();
     await signIn(server.tokens.headOffice);
     const screens = await page.$$eval('header.top nav a', (as) => as.map((a) => a.getAttribute('data-screen')));
-    expect(screens).toEqual(['browser', 'override', 'review', 'publish', 'console', 'audit']);
+    expect(screens).toEqual(['browser', 'override', 'review', 'publish', 'console', 'audit', 'tokens']);
     await page.click('#nav-review');
     await page.waitForSelector(`tr[data-proposal="${proposalId}"]`);
     await screenshot(page, '05-review-queue');

@@ -3,10 +3,10 @@ import { can, mayActFor, navScreenOf, principalFrom, routableScreens, screensFor
 
 describe('what each role is offered', () => {
   it.each([
-    ['head-office', undefined, ['browser', 'override', 'review', 'publish', 'console', 'audit']],
+    ['head-office', undefined, ['browser', 'override', 'review', 'publish', 'console', 'audit', 'tokens']],
     ['branch', '0101', ['browser', 'override', 'console']],
     ['system', undefined, ['browser', 'console']],
-    ['auditor', undefined, ['browser', 'review', 'console', 'audit']],
+    ['auditor', undefined, ['browser', 'review', 'console', 'audit', 'tokens']],
   ] as const)('%s', (role, branch, screens) => {
     expect(screensFor({ role, ...(branch ? { branch } : {}) })).toEqual(screens);
   });
@@ -16,6 +16,14 @@ describe('what each role is offered', () => {
     expect(can({ role: 'branch', branch: '0101' }, 'approve')).toBe(false);
     expect(can({ role: 'auditor' }, 'publish')).toBe(false);
     expect(can({ role: 'branch', branch: '0101' }, 'withdraw')).toBe(true);
+  });
+
+  it('lets head office issue and revoke tokens, and an auditor only read who holds them', () => {
+    expect(can({ role: 'head-office' }, 'manage-tokens')).toBe(true);
+    expect(can({ role: 'auditor' }, 'read-tokens')).toBe(true);
+    expect(can({ role: 'auditor' }, 'manage-tokens')).toBe(false);
+    expect(can({ role: 'branch', branch: '0101' }, 'read-tokens')).toBe(false);
+    expect(can({ role: 'system' }, 'read-tokens')).toBe(false);
   });
 
   it('binds a branch to its own code', () => {

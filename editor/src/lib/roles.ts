@@ -14,7 +14,7 @@ export interface Principal {
   tokenId?: number;
 }
 
-export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit' | 'proposal';
+export type Screen = 'browser' | 'override' | 'review' | 'publish' | 'console' | 'audit' | 'tokens' | 'proposal';
 
 /** Screens reached by a link rather than from the navigation. */
 const LINKED_SCREENS: readonly Screen[] = ['proposal'];
@@ -27,13 +27,17 @@ export type Action =
   | 'publish'
   | 'decide'
   | 'read-proposals'
-  | 'read-audit';
+  | 'read-audit'
+  /** See who holds which token (GET /v1/tokens). */
+  | 'read-tokens'
+  /** Issue and revoke tokens. */
+  | 'manage-tokens';
 
 const ALLOWED: Readonly<Record<Role, readonly Action[]>> = {
-  'head-office': ['read-policy', 'propose', 'approve', 'publish', 'decide', 'read-proposals', 'read-audit'],
+  'head-office': ['read-policy', 'propose', 'approve', 'publish', 'decide', 'read-proposals', 'read-audit', 'read-tokens', 'manage-tokens'],
   branch: ['read-policy', 'propose', 'withdraw', 'decide', 'read-proposals'],
   system: ['read-policy', 'decide'],
-  auditor: ['read-policy', 'decide', 'read-proposals', 'read-audit'],
+  auditor: ['read-policy', 'decide', 'read-proposals', 'read-audit', 'read-tokens'],
 };
 
 export function isRole(value: unknown): value is Role {
@@ -77,6 +81,8 @@ export function screensFor(p: Principal): Screen[] {
   if (can(p, 'publish')) screens.push('publish');
   if (can(p, 'decide')) screens.push('console');
   if (can(p, 'read-audit')) screens.push('audit');
+  // Head office issues and revokes tokens; an auditor sees who holds which.
+  if (can(p, 'read-tokens')) screens.push('tokens');
   return screens;
 }
 

@@ -8,6 +8,7 @@
 // axis everything between would be a sliver. Which revision is in force follows the server's rule:
 // the latest published one whose instant has come.
 import type { PublishEffect } from '../api.ts';
+import { isBeginning } from './effective-time.ts';
 import type { MessageKey } from './i18n.ts';
 
 export type Words = (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string;
@@ -183,7 +184,7 @@ export function timeline(input: TimelineInput): TimelineModel {
     const x2 = next ? xOf(Date.parse(next.effectiveFrom)) : end;
     const state: RevisionState = r.id === active?.id ? 'active' : from > now ? 'scheduled' : 'past';
     const change: BarChange | undefined = dropped.has(r.id) ? 'dropped' : rescheduled.has(r.id) ? 'kept' : undefined;
-    const since = from <= 0 ? t('timeline.sinceBeginning') : input.formatInstant(from);
+    const since = isBeginning(from) ? t('timeline.sinceBeginning') : input.formatInstant(from);
     const stateWord = t(`timeline.state.${state}`);
     const changeWord = change === 'dropped' ? t('timeline.change.dropped') : change === 'kept' ? t('timeline.change.kept') : '';
     bars.push({
@@ -242,7 +243,7 @@ export function timeline(input: TimelineInput): TimelineModel {
   // Tick labels where there is room; the first column of revision 1 reads "since the beginning".
   const every = Math.max(1, Math.ceil(84 / step));
   const ticks: Tick[] = instants.flatMap((ms, i) => (i % every === 0 || ms === now
-    ? [{ x: xOf(ms), instant: ms, label: ms <= 0 ? t('timeline.sinceBeginning') : input.formatInstant(ms) }]
+    ? [{ x: xOf(ms), instant: ms, label: isBeginning(ms) ? t('timeline.sinceBeginning') : input.formatInstant(ms) }]
     : []));
   // A draft published at once lands on now: one mark says both.
   const draftX = input.draft ? xOf(input.draft.at) : undefined;

@@ -1,8 +1,9 @@
-// Policy browser: the revisions with status, effective date and publisher; each kind's YAML
-// read-only; any two revisions side by side in monaco's diff editor.
+// Policy browser: the revisions with status, effective date (revision 1: since the beginning) and
+// publisher by name; each kind's YAML read-only; any two revisions side by side in monaco's diff
+// editor; the revision shown downloaded as one YAML bundle.
 import type { Revision, RevisionSummary } from '../api.ts';
 import { KINDS, parseDocuments, type App } from '../app.ts';
-import { formatTime, h, progress, replace } from '../dom.ts';
+import { busy, formatTime, h, progress, replace, saveBlob } from '../dom.ts';
 import { changedKinds } from '../lib/diff.ts';
 import { diffEditor, revealAt, yamlEditor, type Disposer } from '../monaco/editors.ts';
 
@@ -28,6 +29,19 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('kind') });
   const title = h('div', { class: 'doc-title' });
   const host = h('div', { class: 'monaco-host tall', id: 'browser-editor' });
+  const download = h('button', { type: 'button', id: 'download-bundle' }, t('downloadBundle'));
+  const downloadStatus = h('span', { id: 'download-status', 'aria-live': 'polite' });
+  download.addEventListener('click', () => {
+    const id = selected;
+    replace(downloadStatus);
+    void busy(download, async () => {
+      try {
+        const file = await app.api.revisionBundle(id);
+        saveBlob(file.blob, file.filename);
+        replace(downloadStatus, h('span', { class: 'muted' }, t('downloaded', { file: file.filename })));
+      } catch (err) { replace(downloadStatus, app.error(err)); }
+    });
+  });
 
   const statusBadge = (r: RevisionSummary): HTMLElement => h('span', { class: `badge ${r.status}` }, t(`status.${r.status}` as never));
   const option = (r: RevisionSummary): HTMLOptionElement => h('option', { value: String(r.id) }, `${t('revision')} ${r.id} · ${t(`status.${r.status}` as never)}`);
@@ -39,9 +53,9 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
         const row = h('tr', { class: r.id === selected ? 'selected' : '', 'data-revision': r.id },
           h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => { selected = r.id; void show(); } }, `#${r.id}`)),
           h('td', {}, statusBadge(r)),
-          h('td', {}, formatTime(r.effectiveFrom, app.lang)),
+          h('td', { class: 'effective' }, app.effective(r.effectiveFrom)),
           h('td', {}, formatTime(r.publishedAt, app.lang)),
-          h('td', {}, r.publishedBy),
+          h('td', {}, app.person(r.publishedBy)),
           h('td', { class: 'note' }, r.note));
         return row;
       })));
@@ -50,6 +64,8 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
   async function show(): Promise<void> {
     renderTable();
     pickA.value = String(selected);
+    download.title = t('downloadBundleTitle', { id: selected });
+    download.setAttribute('data-revision', String(selected));
     pickB.value = compareTo === undefined ? '' : String(compareTo);
     disposeEditor?.();
     disposeEditor = undefined;
@@ -90,9 +106,10 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
   replace(root, h('section', { class: 'browser layout-2' },
     h('div', { class: 'panel' }, h('h2', {}, t('revisions')), h('div', { class: 'scroll' }, table)),
     h('div', { class: 'panel grow' },
-      h('div', { class: 'toolbar' },
+      h('div', { class: 'toolbar wrap' },
         h('label', {}, t('revision'), ' ', pickA),
-        h('label', {}, t('compare'), ' ', pickB)),
+        h('label', {}, t('compare'), ' ', pickB),
+        download, downloadStatus),
       tabs, title, host)));
   await show();
   return () => disposeEditor?.();

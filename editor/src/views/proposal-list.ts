@@ -29,7 +29,7 @@ export function proposalTable(app: App, proposals: readonly Proposal[], options:
   return h('div', {},
     status,
     h('table', { class: 'grid proposals' },
-      h('thead', {}, h('tr', {}, [t('proposal'), t('branchLabel'), t('status'), t('submittedAt'), t('changes'), t('reason'), ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, [t('proposal'), t('branchLabel'), t('status'), t('submittedBy'), t('submittedAt'), t('changes'), t('reason'), ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, [...proposals].reverse().map((p) => {
         const actions: HTMLElement[] = [];
         if (options.open !== false) actions.push(h('a', { href: `#/proposal/${p.id}`, class: 'button', 'data-open': p.id }, t('openProposal')));
@@ -50,6 +50,6 @@ export function proposalTable(app: App, proposals: readonly Proposal[], options:
         const badge = proposalBadge(p);
         return h('tr', { 'data-proposal': p.id, 'data-status': badge },
           h('td', {}, `#${p.id}`), h('td', {}, p.branch), h('td', {}, statusBadge(app, badge)),
-          h('td', {}, formatTime(p.submittedAt, app.lang)), h('td', {}, changeSummary(app, p)), h('td', { class: 'note' }, p.reason), h('td', { class: 'row-actions' }, actions));
+          h('td', {}, app.person(p.submittedBy)), h('td', {}, formatTime(p.submittedAt, app.lang)), h('td', {}, changeSummary(app, p)), h('td', { class: 'note' }, p.reason), h('td', { class: 'row-actions' }, actions));
       }))));
 }

@@ -85,7 +85,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
 
   // History: every step with its comment, and what each step's detail means.
   const history = h('ol', { class: 'history', id: 'proposal-history' }, historyRows(proposal, t, (iso) => formatTime(iso, app.lang)).map((r) => h('li', { 'data-action': r.action },
-    h('div', {}, h('span', { class: 'muted' }, formatTime(r.at, app.lang)), ' · ', h('strong', {}, r.title), ' · ', r.actor,
+    h('div', {}, h('span', { class: 'muted' }, formatTime(r.at, app.lang)), ' · ', h('strong', {}, r.title), ' · ', app.person(r.actor),
       r.detail ? h('span', { class: 'muted' }, ' · ', r.proposal !== undefined ? h('a', { href: `#/proposal/${r.proposal}` }, r.detail) : r.detail) : null),
     r.comment ? h('blockquote', { class: 'comment' }, r.comment) : null,
     r.reasons && r.reasons.length > 0 ? reasonList(app, r.reasons, current.parsed) : null)));
@@ -97,7 +97,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       h('strong', {}, t('staleTitle', { revision: proposal.stale.revision })),
       reasonList(app, proposal.stale.reasons, current.parsed),
       h('div', {}, app.principal.role === 'head-office' ? t('staleHeadOffice') : t('staleBranch'))) : null,
-    requested ? h('div', { class: 'notice info', id: 'proposal-rebase-requested' }, h('strong', {}, t('rebaseRequestedBy', { actor: requested.actor })), requested.comment ? h('blockquote', { class: 'comment' }, requested.comment) : null) : null,
+    requested ? h('div', { class: 'notice info', id: 'proposal-rebase-requested' }, h('strong', {}, t('rebaseRequestedBy', { actor: app.personLine(requested.actor) })), requested.comment ? h('blockquote', { class: 'comment' }, requested.comment) : null) : null,
     proposal.status === 'superseded' && proposal.replacedBy !== undefined
       ? notice('info', h('span', {}, t('supersededByProposal'), ' ', h('a', { href: `#/proposal/${proposal.replacedBy}`, id: 'proposal-replaced-by' }, `${t('proposal')} #${proposal.replacedBy}`))) : null,
     proposal.replaces !== undefined ? h('p', { class: 'muted' }, t('replacesProposal'), ' ', h('a', { href: `#/proposal/${proposal.replaces}` }, `${t('proposal')} #${proposal.replaces}`)) : null);
@@ -166,7 +166,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
   replace(root, h('section', { class: 'review-detail' },
     h('div', { class: 'page-head' },
       h('h1', {}, `${t('proposal')} #${proposal.id} · ${t('branchLabel')} ${proposal.branch} `, statusBadge(app, badge)),
-      h('span', { class: 'muted' }, t('baseRevisionIs', { id: proposal.baseRevision }), ' · ', t('submittedBy'), ' ', proposal.submittedBy, ' · ', formatTime(proposal.submittedAt, app.lang))),
+      h('span', { class: 'muted' }, t('baseRevisionIs', { id: proposal.baseRevision }), ' · ', t('submittedBy'), ' ', h('span', { id: 'proposal-submitter' }, app.person(proposal.submittedBy)), ' · ', formatTime(proposal.submittedAt, app.lang))),
     situation,
     h('p', { class: 'reason' }, h('strong', {}, t('reason'), ':'), proposal.reason),
     headOfficePanel,

@@ -278,7 +278,8 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       h('button', { type: 'button', class: 'link', id: 'publish-discard-old', onclick: discardDrafts }, t('discardDrafts')))
     : null;
   replace(root, h('section', { class: 'publish' },
-    h('div', { class: 'page-head' }, h('h1', {}, t('publishTitle')), h('span', { class: 'muted', id: 'publish-base' }, t('baseRevisionIs', { id: baseId }), baseId !== policy.revision.id ? ` · ${t('inForceIs', { id: policy.revision.id })}` : '')),
+    h('div', { class: 'page-head' }, h('h1', {}, t('publishTitle')), h('span', { class: 'muted', id: 'publish-base' }, t('baseRevisionIs', { id: baseId }), ` · ${t('baseEffective', { from: app.effective(base.effectiveFrom) })}`,
+      baseId !== policy.revision.id ? ` · ${t('inForceIs', { id: policy.revision.id })}` : '')),
     h('p', { class: 'help' }, t('publishHelp')),
     staleBase,
     tabs,

@@ -26,7 +26,7 @@ function viewOf(set: PolicySet): PolicyView {
   return {
     doc<T>(kind: PolicyKind): T {
       const d = set.documents.get(kind);
-      if (!d) throw new PolicyCompileError([{ file: '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error' }]);
+      if (!d) throw new PolicyCompileError([{ file: '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error', params: { value: kind } }]);
       return d.value as T;
     },
     source(kind, pointer, atKey) {

@@ -119,7 +119,7 @@ export function dateAt(at: Date, utcOffset: string): string {
  */
 export function validUntil(doc: RiskQuestionnaireDoc, assessedAt: string, field = '/assessedAt'): string {
   const until = addMonths(assessedAt, doc.validity.months);
-  if (!FOUR_DIGIT_DATE.test(until)) throw badInput(field, 'is too late: the assessment would hold until after 9999-12-31');
+  if (!FOUR_DIGIT_DATE.test(until)) throw badInput(field, 'is too late: the assessment would hold until after 9999-12-31', { reason: 'tooLate' });
   return until;
 }
 
@@ -160,7 +160,7 @@ export const riskLevel: DecisionDefinition = {
         const { fired, trace } = yield* runner.steps({ score: points, lowestCategory }, ctx.explain);
         const chosen = fired[0];
         const band = fired.find((r) => r.id !== LOWEST_CATEGORY_RULE);
-        if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${points}`);
+        if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${points}`, { reason: 'noRule', value: points });
         const level = String(chosen.event.params!.level);
         const scoreLevel = String(band.event.params!.level);
         const output = {

@@ -13,7 +13,7 @@ import { boundsOf, exampleOverride, localiseDescriptions, overrideSchemaFor } fr
 import { diffEditor, onMarkersChanged, schemaMarkers, setServerMarkers, yamlEditor, type Disposer } from '../monaco/editors.ts';
 import { prepareSchemas, setOverrideSchema } from '../monaco/setup.ts';
 import { impactPanel } from './impact.ts';
-import { fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
+import { describeIn, fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
 import { proposalTable } from './proposal-list.ts';
 
 const draftKey = (branch: string): string => `zhidu.draft.override.${branch}`;
@@ -117,7 +117,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       const { valid, problems } = await validationOutcome(app.api.validateOverride(branch!, text, mine.signal));
       serverValid = valid;
       if (mine.signal.aborted) return;
-      const placed = placeProblems(text, problems, (p) => fileKind(p, KINDS) !== undefined);
+      const placed = placeProblems(text, problems, (p) => fileKind(p, KINDS) !== undefined, describeIn(app, policy.parsed));
       serverMarkers = placed.markers;
       elsewhere = placed.elsewhere;
       setServerMarkers(model, placed.markers);
@@ -182,7 +182,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       } catch (err) {
         const problems = err instanceof ApiError ? problemsFrom(err.details) : [];
         if (problems.length > 0) {
-          const placed = placeProblems(model.getValue(), problems, (p) => fileKind(p, KINDS) !== undefined);
+          const placed = placeProblems(model.getValue(), problems, (p) => fileKind(p, KINDS) !== undefined, describeIn(app, policy.parsed));
           serverMarkers = placed.markers; elsewhere = placed.elsewhere; serverValid = false;
           setServerMarkers(model, placed.markers);
           showProblems();

@@ -12,6 +12,7 @@ import { can } from '../lib/roles.ts';
 import { diffEditor, type Disposer } from '../monaco/editors.ts';
 import { prepareSchemas } from '../monaco/setup.ts';
 import { impactPanel } from './impact.ts';
+import { describeIn } from './problems.ts';
 import { proposalTable, statusBadge } from './proposal-list.ts';
 
 export async function render(app: App, root: HTMLElement, params: string[]): Promise<Disposer> {
@@ -53,9 +54,10 @@ async function detail(app: App, root: HTMLElement, id: number): Promise<Disposer
   void app.api.validateOverride(proposal.branch, proposal.override).then((res) => {
     const problems = problemsFrom(res.problems);
     const placed = placeProblems(proposal.override, problems, (p) => fileKind(p, KINDS) !== undefined);
+    const detail = describeIn(app, parsed);
     replace(bounds, problems.length === 0 && res.valid ? notice('ok', t('boundsOk'))
-      : h('ul', { class: 'problems' }, [...placed.markers.map((m) => h('li', {}, t('problemAt', { line: m.startLineNumber, column: m.startColumn }), ' ', h('code', {}, m.code), ' ', m.message)),
-        ...placed.elsewhere.map((p) => h('li', {}, h('code', {}, p.code), ' ', p.message))]));
+      : h('ul', { class: 'problems' }, [...placed.markers.map((m) => h('li', { title: m.problem?.message ?? '' }, t('problemAt', { line: m.startLineNumber, column: m.startColumn }), ' ', h('code', {}, m.code), ' ', m.problem ? detail(m.problem) : m.message)),
+        ...placed.elsewhere.map((p) => h('li', { title: p.message }, h('code', {}, p.code), ' ', detail(p)))]));
   }).catch((err: unknown) => replace(bounds, app.error(err)));
 
   // Head office's policy (left) and with the proposal applied (right), kind by kind.

@@ -118,8 +118,9 @@ describe('POST /v1/decide/{decision}', () => {
     const r = await decide('system', 'suitability', { input: { client: { riskLevel: 'low', assessedAt: '2026-01-15' }, product: { type: 'tulip-bulbs' } }, asOf: FROZEN_NOW.toISOString() });
     expect(r.statusCode).toBe(400);
     const engine = await policy.decide('suitability', { client: { riskLevel: 'low', assessedAt: '2026-01-15' }, product: { type: 'tulip-bulbs' } }, { at: FROZEN_NOW }).catch((e: { details: { message: string }[] }) => e);
-    const message = (engine as { details: { message: string }[] }).details[0]!.message;
-    expect(r.json()).toEqual({ error: { code: 'BAD_INPUT', message: `/input/product/type: ${message}`, details: [{ field: '/input/product/type', message }] } });
+    const { message, params } = (engine as { details: { message: string; params: Record<string, unknown> }[] }).details[0]!;
+    expect(params).toMatchObject({ reason: 'notDeclared', value: 'tulip-bulbs', known: expect.arrayContaining(['money-market-fund']) });
+    expect(r.json()).toEqual({ error: { code: 'BAD_INPUT', message: `/input/product/type: ${message}`, details: [{ field: '/input/product/type', message, params }] } });
   });
 
   it('decides under the policy in force at asOf, and says when there was none', async () => {

@@ -1,5 +1,6 @@
 // The one catalogue of runtime error codes (API.md): each with its HTTP status and a message.
 // A code, once published, keeps its meaning; a retired code is never reused.
+import type { DiagnosticParams } from './policy/diagnostics.ts';
 
 export const ERROR_CODES = {
   BAD_INPUT: { status: 400, message: 'The request or decision input is malformed.' },
@@ -38,7 +39,27 @@ export class ZhiduError extends Error {
   }
 }
 
+/**
+ * One thing wrong with a decision input: the field (a JSON Pointer into the input), what is wrong
+ * in English, and the same as data for saying it in another language (docs/messages.md).
+ */
+export interface InputProblem {
+  field: string;
+  message: string;
+  params?: DiagnosticParams;
+}
+
+/** The message of a BAD_INPUT that lists `problems`: every field named, in order. */
+export function inputMessage(problems: readonly InputProblem[]): string {
+  return problems.map((p) => `${p.field || 'input'}: ${p.message}`).join('; ');
+}
+
+/** Every problem of a decision input at once, as one BAD_INPUT. */
+export function badInputs(problems: readonly InputProblem[]): ZhiduError {
+  return new ZhiduError('BAD_INPUT', inputMessage(problems), problems);
+}
+
 /** A decision input problem: names the field (JSON Pointer into the input) that is wrong. */
-export function badInput(field: string, message: string): ZhiduError {
-  return new ZhiduError('BAD_INPUT', `${field || 'input'}: ${message}`, [{ field, message }]);
+export function badInput(field: string, message: string, params?: DiagnosticParams): ZhiduError {
+  return badInputs([{ field, message, ...(params ? { params } : {}) }]);
 }

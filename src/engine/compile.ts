@@ -1,12 +1,11 @@
 // Compiles a policy set (head office's revision, or a branch's effective set) once into an
 // immutable CompiledPolicy, and evaluates decisions against it: input schema first, then the
 // decision's own compiled rules. Evaluation is a function of (compiled policy, input, instant).
-import { badInput, ZhiduError } from '../errors.ts';
+import { badInput, badInputs, ZhiduError } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import type { PolicyKind } from '../policy/kinds.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
-import { validatorFor } from '../policy/schema.ts';
-import { childPointer } from '../policy/pointer.ts';
+import { fieldProblems, validatorFor } from '../policy/schema.ts';
 import { PolicyCompileError, type CompiledDecision, type DecisionDefinition, type DecisionOutcome, type EvalContext, type PolicyView } from './decision.ts';
 import { DECISIONS } from './decisions/index.ts';
 import { runAsync, runSync, type Steps } from './fast-steps.ts';
@@ -27,7 +26,7 @@ function viewOf(set: PolicySet): PolicyView {
   return {
     doc<T>(kind: PolicyKind): T {
       const d = set.documents.get(kind);
-      if (!d) throw new PolicyCompileError([{ file: '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error' }]);
+      if (!d) throw new PolicyCompileError([{ file: '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error', params: { value: kind } }]);
       return d.value as T;
     },
     source(kind, pointer, atKey) {
@@ -38,20 +37,11 @@ function viewOf(set: PolicySet): PolicyView {
   };
 }
 
-/** Validate a decision input against its schema; the first problem becomes BAD_INPUT naming the field. */
+/** Validate a decision input against its schema; every problem (ajv runs with allErrors) goes into one BAD_INPUT. */
 export function checkInput(definition: DecisionDefinition, input: unknown): Record<string, unknown> {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badInput('', 'the input must be a JSON object');
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badInput('', 'the input must be a JSON object', { keyword: 'type', type: 'object' });
   const validate = validatorFor(definition.inputSchema);
-  if (!validate(input)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const p = e.params as Record<string, unknown>;
-      const field = e.keyword === 'required' ? childPointer(e.instancePath, String(p.missingProperty)) : e.instancePath;
-      const message = e.keyword === 'required' ? 'is required' : `${e.message ?? e.keyword}`;
-      return { field, message };
-    });
-    const first = problems[0]!;
-    throw new ZhiduError('BAD_INPUT', `${first.field || 'input'}: ${first.message}`, problems);
-  }
+  if (!validate(input)) throw badInputs(fieldProblems(validate.errors ?? []));
   return input as Record<string, unknown>;
 }
 

@@ -17,7 +17,9 @@ export function catalogueId(catalogue: Readonly<Record<string, { label: Label }>
   const byLabel = Object.entries(catalogue).find(([, entry]) => entry.label.zh === value);
   if (byLabel) return byLabel[0];
   const known = Object.entries(catalogue).map(([id, e]) => `${id} (${e.label.zh})`).join(', ');
-  throw badInput(typeof field === 'string' ? field : field(), `"${value}" is not a known ${noun}; known: ${known}`);
+  throw badInput(typeof field === 'string' ? field : field(), `"${value}" is not a known ${noun}; known: ${known}`, {
+    reason: 'notInCatalogue', value, known: Object.entries(catalogue).map(([id, e]) => ({ id, label: { zh: e.label.zh, en: e.label.en } })),
+  });
 }
 
 /** Throw PolicyCompileError unless every fact the policy declares is one the decision supplies, with that type. */
@@ -27,10 +29,10 @@ export function requireSuppliedFacts(policy: PolicyView, kind: PolicyKind, decla
   for (const [name, declaration] of Object.entries(declared)) {
     const at = policy.source(kind, childPointer('/facts', name), true);
     const type = Object.prototype.hasOwnProperty.call(supplied, name) ? supplied[name] : undefined;
-    const problem = type === undefined
-      ? { code: 'CONDITION_FACT_UNKNOWN' as const, message: `The ${kind} decision cannot supply fact "${name}"; it supplies ${offer}.` }
+    const problem: Pick<Diagnostic, 'code' | 'message' | 'params'> | undefined = type === undefined
+      ? { code: 'CONDITION_FACT_UNKNOWN', message: `The ${kind} decision cannot supply fact "${name}"; it supplies ${offer}.`, params: { reason: 'notSupplied', value: name, known: Object.keys(supplied) } }
       : type !== declaration.type
-        ? { code: 'CONDITION_VALUE_TYPE' as const, message: `Fact "${name}" is declared as ${declaration.type}, but the ${kind} decision supplies it as ${type}.` }
+        ? { code: 'CONDITION_VALUE_TYPE', message: `Fact "${name}" is declared as ${declaration.type}, but the ${kind} decision supplies it as ${type}.`, params: { reason: 'factType', fact: name, type, declared: declaration.type } }
         : undefined;
     if (problem) diagnostics.push({ ...at, kind, severity: 'error', ...problem });
   }

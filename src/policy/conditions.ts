@@ -2,7 +2,7 @@
 // ({all|any: [...]}, {not: ...}, {fact, operator, value}). Checked here when a policy loads —
 // operator names, declared facts and value types — because json-rules-engine would only fail
 // (or silently compare false) at run time.
-import type { Problem } from './diagnostics.ts';
+import type { DiagnosticParams, Problem } from './diagnostics.ts';
 import { childPointer } from './pointer.ts';
 
 export type FactType = 'number' | 'boolean' | 'string' | 'string-list';
@@ -49,33 +49,36 @@ function typeOf(value: unknown): FactType | 'other' {
   return 'other';
 }
 
-function valueFits(shape: ValueShape, fact: FactDeclaration, value: unknown): string | undefined {
+/** Why a condition's value does not fit its operator and fact: in English, and as data. */
+function valueFits(shape: ValueShape, fact: FactDeclaration, value: unknown): { message: string; params: DiagnosticParams } | undefined {
   const scalar = fact.type === 'string-list' ? 'string' : fact.type;
   const inCatalogue = (v: unknown) => !fact.values || fact.values.includes(String(v));
+  const needs = (type: string, list = false) => ({ message: list ? `needs a non-empty list of ${type} values` : `needs a ${type} value`, params: { reason: list ? 'needsList' : 'needsType', type } });
+  const notDeclared = (v: unknown) => ({ message: `"${String(v)}" is not one of the declared values (${fact.values!.join(', ')})`, params: { reason: 'notDeclared', value: String(v), known: fact.values! } });
   switch (shape) {
     case 'same':
-      if (typeOf(value) !== fact.type) return `needs a ${fact.type} value`;
-      if (!inCatalogue(value)) return `"${String(value)}" is not one of the declared values (${fact.values!.join(', ')})`;
+      if (typeOf(value) !== fact.type) return needs(fact.type);
+      if (!inCatalogue(value)) return notDeclared(value);
       return undefined;
     case 'number':
-      return typeOf(value) === 'number' ? undefined : 'needs a number value';
+      return typeOf(value) === 'number' ? undefined : needs('number');
     case 'list-of-fact':
     case 'list-of-elements':
-      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeOf(v) === scalar)) return `needs a non-empty list of ${scalar} values`;
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeOf(v) === scalar)) return needs(scalar, true);
       {
         const bad = value.find((v) => !inCatalogue(v));
-        return bad === undefined ? undefined : `"${String(bad)}" is not one of the declared values (${fact.values!.join(', ')})`;
+        return bad === undefined ? undefined : notDeclared(bad);
       }
     case 'element-of-fact':
-      if (typeOf(value) !== scalar) return `needs a ${scalar} value`;
-      return inCatalogue(value) ? undefined : `"${String(value)}" is not one of the declared values (${fact.values!.join(', ')})`;
+      if (typeOf(value) !== scalar) return needs(scalar);
+      return inCatalogue(value) ? undefined : notDeclared(value);
   }
 }
 
 /** Every problem in one condition tree; `path` is the JSON Pointer of the condition's node. */
 export function checkCondition(condition: unknown, facts: Facts, path: string): Problem[] {
   if (condition === null || typeof condition !== 'object') {
-    return [{ path, code: 'CONDITION_VALUE_TYPE', message: 'A condition is an object: {all}, {any}, {not} or {fact, operator, value}.' }];
+    return [{ path, code: 'CONDITION_VALUE_TYPE', message: 'A condition is an object: {all}, {any}, {not} or {fact, operator, value}.', params: { reason: 'notACondition' } }];
   }
   const c = condition as Record<string, unknown>;
   if (Array.isArray(c.all) || Array.isArray(c.any)) {
@@ -88,17 +91,17 @@ export function checkCondition(condition: unknown, facts: Facts, path: string): 
   const fact = Object.prototype.hasOwnProperty.call(facts, factName) ? facts[factName] : undefined;
   const op = Object.prototype.hasOwnProperty.call(OPERATORS, String(c.operator)) ? OPERATORS[String(c.operator)] : undefined;
   if (!fact) {
-    problems.push({ path: childPointer(path, 'fact'), code: 'CONDITION_FACT_UNKNOWN', message: `Fact "${factName}" is not declared; declared facts: ${Object.keys(facts).join(', ')}.` });
+    problems.push({ path: childPointer(path, 'fact'), code: 'CONDITION_FACT_UNKNOWN', message: `Fact "${factName}" is not declared; declared facts: ${Object.keys(facts).join(', ')}.`, params: { reason: 'notDeclared', value: factName, known: Object.keys(facts), in: '/facts' } });
   }
   if (!op) {
-    problems.push({ path: childPointer(path, 'operator'), code: 'CONDITION_OPERATOR_UNKNOWN', message: `Operator "${String(c.operator)}" is unknown; known operators: ${Object.keys(OPERATORS).join(', ')}.` });
+    problems.push({ path: childPointer(path, 'operator'), code: 'CONDITION_OPERATOR_UNKNOWN', message: `Operator "${String(c.operator)}" is unknown; known operators: ${Object.keys(OPERATORS).join(', ')}.`, params: { value: String(c.operator), known: Object.keys(OPERATORS) } });
   }
   if (fact && op) {
     if (!op.facts.includes(fact.type)) {
-      problems.push({ path: childPointer(path, 'operator'), code: 'CONDITION_VALUE_TYPE', message: `Operator "${String(c.operator)}" does not apply to ${fact.type} fact "${factName}".` });
+      problems.push({ path: childPointer(path, 'operator'), code: 'CONDITION_VALUE_TYPE', message: `Operator "${String(c.operator)}" does not apply to ${fact.type} fact "${factName}".`, params: { reason: 'operatorType', operator: String(c.operator), fact: factName, type: fact.type } });
     } else {
       const why = valueFits(op.value, fact, c.value);
-      if (why) problems.push({ path: childPointer(path, 'value'), code: 'CONDITION_VALUE_TYPE', message: `Operator "${String(c.operator)}" on fact "${factName}" ${why}.` });
+      if (why) problems.push({ path: childPointer(path, 'value'), code: 'CONDITION_VALUE_TYPE', message: `Operator "${String(c.operator)}" on fact "${factName}" ${why.message}.`, params: { ...why.params, operator: String(c.operator), fact: factName } });
     }
   }
   return problems;

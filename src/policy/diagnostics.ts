@@ -3,6 +3,17 @@
 
 export type Severity = 'error' | 'warning';
 
+/** A JSON value, as a diagnostic's params carry it. */
+export type ParamValue = string | number | boolean | null | readonly ParamValue[] | { readonly [name: string]: ParamValue };
+
+/**
+ * The facts a message is made of, as data, so that a reader (the editor) can say the same in
+ * another language without parsing the English `message`: ajv's `keyword` and params for a
+ * schema violation, a `reason` and the numbers or ids involved for the others. What each code
+ * carries is listed in docs/messages.md; a code may carry none.
+ */
+export type DiagnosticParams = { readonly [name: string]: ParamValue };
+
 export interface Diagnostic {
   /** File the problem is in (as given to the loader), or the document's kind when loaded from memory. */
   file: string;
@@ -16,6 +27,7 @@ export interface Diagnostic {
   code: DiagnosticCode;
   message: string;
   severity: Severity;
+  params?: DiagnosticParams;
 }
 
 /** A problem found by a check before positions are attached: the loader maps `path` to line/column. */
@@ -26,6 +38,7 @@ export interface Problem {
   severity?: Severity;
   /** Point at the key rather than the value (e.g. for an unexpected property). */
   atKey?: boolean;
+  params?: DiagnosticParams;
 }
 
 /**

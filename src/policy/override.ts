@@ -6,7 +6,7 @@ import { byPosition, type Diagnostic } from './diagnostics.ts';
 import { checkOverrideBounds } from './bounds.ts';
 import { diffDocuments, mergePatch, type Change } from './diff.ts';
 import { isPolicyKind, type PolicyKind } from './kinds.ts';
-import { getAt } from './pointer.ts';
+import { getAt, splitPointer } from './pointer.ts';
 import { checkPolicyDocuments, positioned, type PolicyDocument, type PolicySet } from './policy-set.ts';
 import { validateAgainst } from './schema.ts';
 import { decodePolicyBytes, parsePolicyYaml, type Position, type SourceMap } from './yaml.ts';
@@ -51,18 +51,21 @@ export function applyOverride(base: PolicySet, overrideText: string | Uint8Array
   if (typeof overrideText === 'string') text = overrideText;
   else {
     const decoded = decodePolicyBytes(overrideText);
-    if (decoded.text === undefined) return failed(base, decoded.problems.map((p) => ({ file, path: '', line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error' })));
+    if (decoded.text === undefined) return failed(base, decoded.problems.map((p) => ({ file, path: '', line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error', ...(p.params ? { params: p.params } : {}) })));
     text = decoded.text;
   }
   const parsed = parsePolicyYaml(text);
   if (parsed.problems.length > 0 || parsed.value === undefined) {
-    return failed(base, parsed.problems.map((p) => ({ file, path: p.path, line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error' })));
+    return failed(base, parsed.problems.map((p) => ({ file, path: p.path, line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error', ...(p.params ? { params: p.params } : {}) })));
   }
   const schemaProblems = validateAgainst('override.schema.json', parsed.value);
+  const known = [...base.documents.keys()];
   if (schemaProblems.length > 0) {
     const diagnostics = positioned(file, undefined, parsed.source, schemaProblems.map((p) => {
       const unknownKind = p.atKey === true && p.path.split('/').length === 2;
-      return unknownKind ? { ...p, code: 'OVERRIDE_KIND_UNKNOWN' as const, message: `"${p.path.slice(1)}" is not a policy kind; ${p.message}.` } : p;
+      return unknownKind
+        ? { ...p, code: 'OVERRIDE_KIND_UNKNOWN' as const, message: `"${p.path.slice(1)}" is not a policy kind; ${p.message}.`, params: { value: splitPointer(p.path)[0]!, known } }
+        : p;
     }));
     return failed(base, diagnostics);
   }
@@ -74,7 +77,7 @@ export function applyOverride(base: PolicySet, overrideText: string | Uint8Array
   for (const [kind, partial] of Object.entries(patch)) {
     const baseDoc = isPolicyKind(kind) ? base.documents.get(kind) : undefined;
     if (!isPolicyKind(kind) || !baseDoc) {
-      diagnostics.push(...positioned(file, undefined, parsed.source, [{ path: `/${kind}`, code: 'OVERRIDE_KIND_UNKNOWN', message: `The policy set has no "${kind}" document to adjust.`, atKey: true }]));
+      diagnostics.push(...positioned(file, undefined, parsed.source, [{ path: `/${kind}`, code: 'OVERRIDE_KIND_UNKNOWN', message: `The policy set has no "${kind}" document to adjust.`, atKey: true, params: { value: kind, known } }]));
       continue;
     }
     const merged = mergePatch(baseDoc.value, partial) as Record<string, unknown>;

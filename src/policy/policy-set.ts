@@ -49,6 +49,7 @@ export function positioned(file: string, kind: string | undefined, source: Sourc
     code: p.code,
     message: p.message,
     severity: p.severity ?? 'error',
+    ...(p.params ? { params: p.params } : {}),
     };
   });
 }
@@ -71,14 +72,14 @@ export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptio
     else {
       const decoded = decodePolicyBytes(raw);
       if (decoded.text === undefined) {
-        diagnostics.push(...decoded.problems.map((p) => ({ file, path: '', line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error' as const })));
+        diagnostics.push(...decoded.problems.map((p) => ({ file, path: '', line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error' as const, ...(p.params ? { params: p.params } : {}) })));
         continue;
       }
       text = decoded.text;
     }
     const parsed = parsePolicyYaml(text);
     if (parsed.problems.length > 0 || parsed.value === undefined) {
-      diagnostics.push(...parsed.problems.map((p) => ({ file, path: p.path, line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error' as const })));
+      diagnostics.push(...parsed.problems.map((p) => ({ file, path: p.path, line: p.line, column: p.column, code: p.code, message: p.message, severity: 'error' as const, ...(p.params ? { params: p.params } : {}) })));
       continue;
     }
     const value = parsed.value as Record<string, unknown>;
@@ -88,13 +89,14 @@ export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptio
         path: kind === undefined ? '' : '/kind',
         code: 'KIND_UNKNOWN',
         message: `"kind" must be one of ${POLICY_KINDS.join(', ')}${kind === undefined ? '' : `; found ${JSON.stringify(kind)}`}.`,
+        params: { known: POLICY_KINDS, ...(kind === undefined ? {} : { value: typeof kind === 'string' ? kind : JSON.stringify(kind) }) },
       }]));
       continue;
     }
     const doc: PolicyDocument = { kind, file, text, value, source: parsed.source };
     const earlier = documents.get(kind);
     if (earlier) {
-      diagnostics.push(...positioned(file, kind, parsed.source, [{ path: '/kind', code: 'KIND_DUPLICATE', message: `Kind "${kind}" is already given by ${earlier.file}.` }]));
+      diagnostics.push(...positioned(file, kind, parsed.source, [{ path: '/kind', code: 'KIND_DUPLICATE', message: `Kind "${kind}" is already given by ${earlier.file}.`, params: { value: kind, other: earlier.file } }]));
       continue;
     }
     documents.set(kind, doc);
@@ -124,7 +126,7 @@ export function checkPolicyDocuments(docs: readonly PolicyDocument[], options: L
     const present = new Set(docs.map((d) => d.kind));
     for (const kind of POLICY_KINDS) {
       if (!present.has(kind)) {
-        diagnostics.push({ file: options.setLabel ?? '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error' });
+        diagnostics.push({ file: options.setLabel ?? '.', path: '', line: 1, column: 1, code: 'KIND_MISSING', message: `The policy set has no "${kind}" document.`, severity: 'error', params: { value: kind } });
       }
     }
   }

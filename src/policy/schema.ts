@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { Problem } from './diagnostics.ts';
+import type { DiagnosticParams, Problem } from './diagnostics.ts';
 import { childPointer } from './pointer.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
@@ -76,17 +76,55 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/**
+ * What ajv knows about an error, as data: its keyword and its params (`{comparison, limit}` for
+ * minimum, `{missingProperty}` for required, …), and the key at fault when a property name is.
+ */
+export function schemaParams(e: Pick<ErrorObject, 'keyword' | 'params' | 'propertyName'>): DiagnosticParams {
+  return {
+    ...(e.params as DiagnosticParams),
+    keyword: e.keyword,
+    ...(e.propertyName !== undefined ? { propertyName: e.propertyName } : {}),
+  };
+}
+
 export function schemaProblems(errors: ErrorObject[] | null | undefined, basePath = ''): Problem[] {
-  return prune(errors ?? []).map((e) => {
+  return prune(errors ?? []).map((e): Problem => {
     const p = e.params as Record<string, unknown>;
+    const params = schemaParams(e);
     if (e.propertyName !== undefined) {
-      return { path: basePath + childPointer(e.instancePath, e.propertyName), code: 'SCHEMA_VIOLATION', message: `key "${e.propertyName}" ${describe(e)}`, atKey: true };
+      return { path: basePath + childPointer(e.instancePath, e.propertyName), code: 'SCHEMA_VIOLATION', message: `key "${e.propertyName}" ${describe(e)}`, atKey: true, params };
     }
     if (e.keyword === 'additionalProperties') {
-      return { path: basePath + childPointer(e.instancePath, String(p.additionalProperty)), code: 'SCHEMA_VIOLATION', message: describe(e), atKey: true };
+      return { path: basePath + childPointer(e.instancePath, String(p.additionalProperty)), code: 'SCHEMA_VIOLATION', message: describe(e), atKey: true, params };
     }
-    return { path: basePath + e.instancePath, code: 'SCHEMA_VIOLATION', message: `${e.instancePath || '/'} ${describe(e)}`, atKey: e.keyword === 'required' };
+    return { path: basePath + e.instancePath, code: 'SCHEMA_VIOLATION', message: `${e.instancePath || '/'} ${describe(e)}`, atKey: e.keyword === 'required', params };
   });
+}
+
+/** One thing wrong with an input (a decision's, or a request body): the field, what is wrong, and ajv's facts. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  params: DiagnosticParams;
+}
+
+const UMBRELLA = new Set(['oneOf', 'anyOf', 'if']);
+
+/** One ajv error as the field it is about (a JSON Pointer under `prefix`) and what is wrong with it. */
+export function fieldProblem(e: Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message' | 'propertyName'>, prefix = ''): FieldProblem {
+  const p = e.params as Record<string, unknown>;
+  const params = schemaParams(e);
+  if (e.keyword === 'required') return { field: prefix + childPointer(e.instancePath, String(p.missingProperty)), message: 'is required', params };
+  if (e.keyword === 'additionalProperties') return { field: prefix + childPointer(e.instancePath, String(p.additionalProperty)), message: 'is not a known field', params };
+  if (e.keyword === 'enum') return { field: prefix + e.instancePath, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, params };
+  return { field: prefix + e.instancePath, message: e.message ?? e.keyword, params };
+}
+
+/** ajv's errors as field problems, umbrella entries (anyOf, oneOf, if) dropped when a specific one says more. */
+export function fieldProblems<E extends Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message' | 'propertyName'>>(errors: readonly E[], prefix = ''): FieldProblem[] {
+  const specific = errors.filter((e) => !UMBRELLA.has(e.keyword));
+  return (specific.length > 0 ? specific : errors).map((e) => fieldProblem(e, prefix));
 }
 
 /** Validate `value` against the schema with `$id`; problems carry JSON Pointers into `value`. */

@@ -66,11 +66,11 @@ function positionOfByte(buf: Uint8Array, offset: number): Position {
 /** Decode bytes as UTF-8, refusing invalid input and oversized files with positioned problems. */
 export function decodePolicyBytes(buf: Uint8Array): { text?: string; problems: (Problem & Position)[] } {
   if (buf.length > MAX_POLICY_BYTES) {
-    return { problems: [{ path: '', code: 'FILE_TOO_LARGE', message: `File is ${buf.length} bytes; at most ${MAX_POLICY_BYTES} are accepted.`, ...START }] };
+    return { problems: [{ path: '', code: 'FILE_TOO_LARGE', message: `File is ${buf.length} bytes; at most ${MAX_POLICY_BYTES} are accepted.`, ...START, params: { size: buf.length, limit: MAX_POLICY_BYTES } }] };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
-    return { problems: [{ path: '', code: 'INVALID_UTF8', message: `Invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')} at byte ${bad}; save the file as UTF-8.`, ...positionOfByte(buf, bad) }] };
+    return { problems: [{ path: '', code: 'INVALID_UTF8', message: `Invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')} at byte ${bad}; save the file as UTF-8.`, ...positionOfByte(buf, bad), params: { byte: buf[bad]!, offset: bad } }] };
   }
   let text = new TextDecoder('utf-8').decode(buf);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -154,7 +154,7 @@ export function parsePolicyYaml(text: string): ParsedYaml {
       const at = pos(err.pos[0]);
       // yaml may report one fault several ways at one spot: keep the first.
       if (problems.some((p) => p.code === code && p.line === at.line && p.column === at.column)) continue;
-      problems.push({ path: '', code, message: err.message.split('\n')[0]!, ...at });
+      problems.push({ path: '', code, message: err.message.split('\n')[0]!, ...at, params: { yaml: err.code } });
     }
   }
   if (!doc || problems.length > 0) return { value: undefined, source, problems };
@@ -163,7 +163,7 @@ export function parsePolicyYaml(text: string): ParsedYaml {
     Pair(_, pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key !== undefined && FORBIDDEN_KEYS.has(key)) {
-        problems.push({ path: '', code: 'YAML_FORBIDDEN_KEY', message: `The key "${key}" is not allowed in a policy document.`, ...pos(nodeStart(pair.key) ?? 0) });
+        problems.push({ path: '', code: 'YAML_FORBIDDEN_KEY', message: `The key "${key}" is not allowed in a policy document.`, ...pos(nodeStart(pair.key) ?? 0), params: { value: key } });
       }
     },
   });
@@ -177,6 +177,6 @@ export function parsePolicyYaml(text: string): ParsedYaml {
     const code: DiagnosticCode = /alias/i.test(message) ? 'YAML_ALIAS_LIMIT' : 'YAML_SYNTAX';
     let at = START;
     visit(doc, { Alias(_, node) { at = pos(nodeStart(node) ?? 0); return visit.BREAK; } });
-    return { value: undefined, source, problems: [{ path: '', code, message: code === 'YAML_ALIAS_LIMIT' ? `Aliases expand past ${MAX_ALIAS_COUNT} nodes; write the values out instead.` : message, ...at }] };
+    return { value: undefined, source, problems: [{ path: '', code, message: code === 'YAML_ALIAS_LIMIT' ? `Aliases expand past ${MAX_ALIAS_COUNT} nodes; write the values out instead.` : message, ...at, ...(code === 'YAML_ALIAS_LIMIT' ? { params: { limit: MAX_ALIAS_COUNT } } : {}) }] };
   }
 }

@@ -10,7 +10,7 @@ import type { DecisionResult } from '../engine/compile.ts';
 import { ByteSink, writeJson } from '../engine/json-bytes.ts';
 import { WouldWaitError } from '../engine/fast-steps.ts';
 import type { TraceStep } from '../engine/rules.ts';
-import { ZhiduError } from '../errors.ts';
+import { inputMessage, ZhiduError, type InputProblem } from '../errors.ts';
 import { RecordTooLarge } from '../store/decisions.ts';
 import { actorOf, type Principal } from '../store/index.ts';
 import type { RecordingRole } from './config.ts';
@@ -152,6 +152,10 @@ function answered(ctx: ServerContext, entry: PolicyEntry, asked: DecisionAsked, 
   }, ctx.config.recordMaxBytes).then(() => answer, tooLarge);
 }
 
+function isInputList(details: readonly unknown[]): details is InputProblem[] {
+  return details.every((d) => typeof (d as InputProblem).field === 'string' && typeof (d as InputProblem).message === 'string');
+}
+
 /** Engine BAD_INPUT names fields inside the input; over HTTP they are named inside the body sent. */
 export function underPointer(err: unknown, prefix: string): unknown {
   if (!(err instanceof ZhiduError) || err.code !== 'BAD_INPUT' || !err.details) return err;
@@ -159,6 +163,10 @@ export function underPointer(err: unknown, prefix: string): unknown {
     const o = d as { field?: unknown };
     return typeof o.field === 'string' ? { ...o, field: prefix + o.field } : d;
   });
+  // A message that lists the details (badInputs), perhaps after a prefix such as the decision's name, lists them again.
+  if (isInputList(err.details) && isInputList(details) && err.message.endsWith(inputMessage(err.details))) {
+    return new ZhiduError('BAD_INPUT', err.message.slice(0, err.message.length - inputMessage(err.details).length) + inputMessage(details), details);
+  }
   const original = (err.details[0] as { field?: unknown } | undefined)?.field;
   const named = typeof original === 'string' ? `${original || 'input'}:` : undefined;
   const message = named && err.message.includes(named) ? err.message.replace(named, `${prefix}${original}:`) : err.message;

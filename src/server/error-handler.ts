@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { PolicyCompileError } from '../engine/decision.ts';
 import { ZhiduError, type ErrorCode } from '../errors.ts';
-import type { Diagnostic } from '../policy/diagnostics.ts';
+import type { Diagnostic, DiagnosticParams } from '../policy/diagnostics.ts';
 import { isPolicyKind } from '../policy/kinds.ts';
 import { StoreUnavailableError } from '../store/index.ts';
 import { RetryLater } from './rate-limit.ts';
@@ -27,6 +27,7 @@ export interface ProblemBody {
   column: number;
   code: string;
   message: string;
+  params?: DiagnosticParams;
 }
 
 function isDiagnostic(d: unknown): d is Diagnostic {
@@ -34,11 +35,11 @@ function isDiagnostic(d: unknown): d is Diagnostic {
   return o !== null && typeof o === 'object' && typeof o.line === 'number' && typeof o.column === 'number' && typeof o.code === 'string' && typeof o.file === 'string';
 }
 
-/** A policy diagnostic as API.md shows it: `{kind, path, line, column, code, message}` (+ the text it points into). */
+/** A policy diagnostic as API.md shows it: `{kind, path, line, column, code, message}` (+ the text it points into, and its params). */
 export function problemOf(d: Diagnostic): ProblemBody {
   const carried = /^revisions\/\d+\/(.+)\.yaml$/.exec(d.file)?.[1];
   const kind = d.kind ?? (isPolicyKind(d.file) ? d.file : carried ?? d.file);
-  return { kind, file: d.file, path: d.path, line: d.line, column: d.column, code: d.code, message: d.message };
+  return { kind, file: d.file, path: d.path, line: d.line, column: d.column, code: d.code, message: d.message, ...(d.params ? { params: d.params } : {}) };
 }
 
 export function problemsOf(details: readonly unknown[] | undefined): unknown[] | undefined {

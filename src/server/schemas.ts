@@ -74,7 +74,13 @@ export const API_SCHEMAS: Record<string, Record<string, unknown>> = {
       line: { type: 'integer', minimum: 1 },
       column: { type: 'integer', minimum: 1 },
       code: { type: 'string' },
-      message: { type: 'string' },
+      message: { description: '英文说明。The problem in English.', type: 'string' },
+      params: {
+        description: '说明所依据的事实(数据),供以其他语言重述,见 docs/messages.md:架构错误为 ajv 的 keyword 与其参数,其余为 reason 及所涉数值或标识。'
+          + 'The facts the message is made of, as data, for saying it in another language (docs/messages.md): ajv\'s `keyword` and its params for a schema violation, '
+          + 'a `reason` and the numbers or ids involved for the others (an override bound: `value`, `base`, `low`, `high`, `limit`, and the `bound` with its head-office `label`).',
+        type: 'object',
+      },
     },
   },
   'api/revision-summary.json': {

@@ -6,8 +6,7 @@ import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { ZhiduError } from '../errors.ts';
-import { childPointer } from '../policy/pointer.ts';
-import { schemaRegistry } from '../policy/schema.ts';
+import { fieldProblems, schemaRegistry, type FieldProblem as SchemaFieldProblem } from '../policy/schema.ts';
 
 function coercingAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes: true, allowUnionTypes: true });
@@ -18,28 +17,13 @@ function coercingAjv(): Ajv2020 {
 
 let textAjv: Ajv2020 | undefined;
 
-export interface FieldProblem {
-  field: string;
-  message: string;
+export interface FieldProblem extends SchemaFieldProblem {
   in?: string;
 }
 
-/** One ajv error as the field it is about and what is wrong with it. */
-export function fieldProblem(e: Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'>, prefix = ''): FieldProblem {
-  const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'required') return { field: prefix + childPointer(e.instancePath, String(p.missingProperty)), message: 'is required' };
-  if (e.keyword === 'additionalProperties') return { field: prefix + childPointer(e.instancePath, String(p.additionalProperty)), message: 'is not a known field' };
-  if (e.keyword === 'enum') return { field: prefix + e.instancePath, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-  return { field: prefix + e.instancePath, message: e.message ?? e.keyword };
-}
-
-const UMBRELLA = new Set(['oneOf', 'anyOf', 'if']);
-
 /** A fastify validation failure as BAD_INPUT; query and path fields are named, body fields pointed at. */
 export function validationError(errors: readonly FastifySchemaValidationError[], context: string): ZhiduError {
-  const specific = errors.filter((e) => !UMBRELLA.has(e.keyword));
-  const list = (specific.length > 0 ? specific : errors).map((e) => {
-    const problem = fieldProblem(e as ErrorObject);
+  const list = fieldProblems(errors as readonly ErrorObject[]).map((problem): FieldProblem => {
     if (context === 'body') return problem;
     return { ...problem, field: problem.field.replace(/^\//, ''), in: context === 'querystring' ? 'query' : context };
   });

@@ -16,7 +16,7 @@ import { ZhiduError, badInput } from '../errors.ts';
 import type { Diagnostic } from '../policy/diagnostics.ts';
 import { diffDocuments } from '../policy/diff.ts';
 import { canonicalJson, policySetHash } from '../policy/hash.ts';
-import { isPolicyKind, type PolicyKind } from '../policy/kinds.ts';
+import { isPolicyKind, POLICY_KINDS, type PolicyKind } from '../policy/kinds.ts';
 import { loadPolicyTexts, type PolicySet, type PolicyText } from '../policy/policy-set.ts';
 import { notInPast, type StoreContext } from './context.ts';
 import { one, type Sql } from './db.ts';
@@ -191,13 +191,13 @@ function misfiled(sent: Readonly<Record<string, string>>, set: PolicySet, fileOf
   const problems: Diagnostic[] = [];
   for (const key of Object.keys(sent)) {
     if (!isPolicyKind(key)) {
-      problems.push({ file: fileOf(key), path: '', line: 1, column: 1, code: 'KIND_UNKNOWN', message: `"${key}" is not a policy kind.`, severity: 'error' });
+      problems.push({ file: fileOf(key), path: '', line: 1, column: 1, code: 'KIND_UNKNOWN', message: `"${key}" is not a policy kind.`, severity: 'error', params: { value: key, known: POLICY_KINDS } });
       continue;
     }
     const doc = [...set.documents.values()].find((d) => d.file === fileOf(key));
     if (doc && doc.kind !== (key as PolicyKind)) {
       const at = doc.source.locate('/kind');
-      problems.push({ file: fileOf(key), kind: doc.kind, path: '/kind', line: at.line, column: at.column, code: 'KIND_UNKNOWN', message: `Sent as "${key}" but declares kind "${doc.kind}".`, severity: 'error' });
+      problems.push({ file: fileOf(key), kind: doc.kind, path: '/kind', line: at.line, column: at.column, code: 'KIND_UNKNOWN', message: `Sent as "${key}" but declares kind "${doc.kind}".`, severity: 'error', params: { reason: 'sentAs', value: doc.kind, sentAs: key } });
     }
   }
   return problems;

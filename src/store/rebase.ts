@@ -66,6 +66,7 @@ export function overrideFit(overrideYaml: string, baseRevision: number, base: Po
         problems: conflicts.map((path) => ({
           file: 'override', path, line: source.locate(path).line, column: source.locate(path).column, code: 'OVERRIDE_BASE_CHANGED' as const, severity: 'error' as const,
           message: `Head office changed ${path} ${where}; the override was written against revision ${baseRevision}.`,
+          params: { baseRevision, ...(targetRevision === undefined ? {} : { revision: targetRevision }) },
         })),
       };
     }

@@ -23,6 +23,10 @@ describe('explaining problems', () => {
     expect(explainProblem('en', 'OVERRIDE_OUT_OF_BOUNDS', '/classification/turnoverThreshold', docs)).toContain('Turnover threshold: within ±50% of head office\'s value (head office: 3)');
   });
 
+  it('leaves the bound to the problem\'s own detail when that says it', () => {
+    expect(explainProblem('zh', 'OVERRIDE_OUT_OF_BOUNDS', '/classification/turnoverThreshold', docs, true)).toBe('超出总部允许的调整范围,请改回范围内的值或删除该项。');
+  });
+
   it('gives the code\'s advice, or nothing for codes it does not know', () => {
     expect(explainProblem('zh', 'TIER_GAP', '/tiers/x', docs)).toContain('空档');
     expect(explainProblem('zh', 'NOT_A_CODE', '', docs)).toBeUndefined();

@@ -17,6 +17,21 @@ describe('problemsFrom', () => {
   });
 });
 
+describe('the facts of a problem', () => {
+  it('keeps the params the server sends, so that the detail can be said in the reader\'s language', () => {
+    const params = { reason: 'relative', value: 9, base: 3, low: 1.5, high: 4.5 };
+    expect(problemsFrom([{ path: '/a', line: 2, column: 5, code: 'OVERRIDE_OUT_OF_BOUNDS', message: 'too far', params }])[0]).toMatchObject({ params });
+    expect(problemsFrom([{ path: '/a', line: 2, column: 5, code: 'X', message: 'm', params: ['not', 'an', 'object'] }])[0]).not.toHaveProperty('params');
+  });
+
+  it('puts the described detail under the squiggle, and keeps the problem for the list', () => {
+    const p = problem(1, 1, { code: 'OVERRIDE_OUT_OF_BOUNDS', message: 'English' });
+    const { markers } = placeProblems('a: 1\n', [p], undefined, (q) => `说明:${q.code}`);
+    expect(markers[0]).toMatchObject({ message: '说明:OVERRIDE_OUT_OF_BOUNDS (OVERRIDE_OUT_OF_BOUNDS)', problem: p });
+    expect(placeProblems('a: 1\n', [p]).markers[0]!.message).toBe('English (OVERRIDE_OUT_OF_BOUNDS)');
+  });
+});
+
 describe('markerFor', () => {
   const text = 'classification:\n  turnoverThreshold: 9   # note\n  name: "a b" \n  flow: { a: 1, b: [2, 3] }\n';
   const range = (line: number, column: number): [number, number] => {

@@ -170,7 +170,7 @@ describe.each(shippedPolicySets().map((dir) => ({ dir, name: relative(ROOT, dir)
   it('classification refuses a turnover too large for a number, naming averageAssets', () => {
     const seed = seedsFor('classification').find((s) => typeof s.input.assets === 'number')!;
     expect(() => policy.decideSync('classification', { assets: seed.input.assets, tradingVolume: 1, averageAssets: Number.MIN_VALUE }, { at: FROZEN_NOW }))
-      .toThrow(expect.objectContaining({ code: 'BAD_INPUT', details: [{ field: '/averageAssets', message: expect.stringMatching(/not a finite number/) }] }));
+      .toThrow(expect.objectContaining({ code: 'BAD_INPUT', details: [{ field: '/averageAssets', message: expect.stringMatching(/not a finite number/), params: { reason: 'turnoverNotFinite' } }] }));
   });
 
   it.each([...DECISION_NAMES])('%s: every output validates against its schema', (decision) => {

@@ -154,6 +154,41 @@ describe('risk-level', () => {
     expect(await errorOf(policy, { answers })).toEqual({ code: 'BAD_INPUT', field });
   });
 
+  it('names every unanswered question at once, with its number and its text from the questionnaire', async () => {
+    const err = await decide(policy, { answers: { '1': 'A' } }).then(() => undefined, (e: unknown) => e) as ZhiduError;
+    const unanswered = Object.keys(doc.questions).filter((q) => q !== '1');
+    expect(unanswered).toHaveLength(11);
+    expect(err).toMatchObject({ code: 'BAD_INPUT' });
+    expect(err.details).toEqual(unanswered.map((q) => ({
+      field: `/answers/${q}`,
+      message: `question ${q} (“${doc.questions[q]!.text.en}”) is not answered`,
+      params: { reason: 'unanswered', question: q, text: doc.questions[q]!.text },
+    })));
+    // The message names every field too, in the same order (the CLI prints only the message).
+    expect(err.message).toBe(unanswered.map((q) => `/answers/${q}: question ${q} (“${doc.questions[q]!.text.en}”) is not answered`).join('; '));
+  });
+
+  it('lists every kind of bad answer together, question by question and then answers to no question', async () => {
+    const answers: Record<string, unknown> = { ...structuredClone(lowest), '4': 'E', '10': ['A', 'B'], Q1: 'A' };
+    delete answers['7'];
+    const err = await decide(policy, { answers }).then(() => undefined, (e: unknown) => e) as ZhiduError;
+    expect(err.details).toMatchObject([
+      { field: '/answers/4', params: { reason: 'unknownOption', question: '4', value: 'E', known: Object.keys(doc.questions['4']!.options) } },
+      { field: '/answers/7', params: { reason: 'unanswered', question: '7' } },
+      { field: '/answers/10', params: { reason: 'singleChoice', question: '10', count: 2 } },
+      { field: '/answers/Q1', params: { reason: 'noQuestion', question: 'Q1', known: Object.keys(doc.questions) } },
+    ]);
+  });
+
+  it('names every field the input schema refuses, with ajv\'s keyword and params', async () => {
+    const err = await decide(policy, { answers: lowest, lowestCategory: 'yes', assessedAt: '2025-02-30' }).then(() => undefined, (e: unknown) => e) as ZhiduError;
+    expect(err.details).toEqual([
+      { field: '/assessedAt', message: 'must match format "date"', params: { keyword: 'format', format: 'date' } },
+      { field: '/lowestCategory', message: 'must be boolean', params: { keyword: 'type', type: 'boolean' } },
+    ]);
+    expect(err.message).toBe('/assessedAt: must match format "date"; /lowestCategory: must be boolean');
+  });
+
   it.each([
     [{}, '/answers'],
     [{ answers: ['A'] }, '/answers'],

@@ -78,27 +78,49 @@ describe('POST /v1/decide/{decision}', () => {
   it('refuses bad input naming the field inside the body sent', async () => {
     const missing = await decide('system', 'classification', { input: { turnover: 1 } });
     expect(missing.statusCode).toBe(400);
-    expect(missing.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input/assets: is required', details: [{ field: '/input/assets', message: 'is required' }] } });
+    expect(missing.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input/assets: is required', details: [{ field: '/input/assets', message: 'is required', params: { keyword: 'required', missingProperty: 'assets' } }] } });
 
     const negative = await decide('system', 'classification', { input: { assets: -5, turnover: 1 } });
-    expect(negative.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input/assets: must be >= 0', details: [{ field: '/input/assets', message: 'must be >= 0' }] } });
+    expect(negative.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input/assets: must be >= 0', details: [{ field: '/input/assets', message: 'must be >= 0', params: { keyword: 'minimum', comparison: '>=', limit: 0 } }] } });
 
     const wrongType = await decide('system', 'classification', { input: { assets: 'lots', turnover: 1 } });
-    expect(wrongType.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input/assets: must be number', details: [{ field: '/input/assets', message: 'must be number' }] } });
+    expect(wrongType.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input/assets: must be number', details: [{ field: '/input/assets', message: 'must be number', params: { keyword: 'type', type: 'number' } }] } });
 
     const envelope = await decide('system', 'classification', { input: { assets: 1, turnover: 1 }, colour: 'red' });
-    expect(envelope.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/colour: is not a known field', details: [{ field: '/colour', message: 'is not a known field' }] } });
+    expect(envelope.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/colour: is not a known field', details: [{ field: '/colour', message: 'is not a known field', params: { keyword: 'additionalProperties', additionalProperty: 'colour' } }] } });
 
     const noInput = await decide('system', 'classification', {});
-    expect(noInput.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input: is required', details: [{ field: '/input', message: 'is required' }] } });
+    expect(noInput.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/input: is required', details: [{ field: '/input', message: 'is required', params: { keyword: 'required', missingProperty: 'input' } }] } });
+
+    const twoWrong = await decide('system', 'classification', { input: { assets: -5, turnover: 'high' } });
+    expect(twoWrong.json()).toEqual({
+      error: {
+        code: 'BAD_INPUT', message: '/input/assets: must be >= 0; /input/turnover: must be number',
+        details: [
+          { field: '/input/assets', message: 'must be >= 0', params: { keyword: 'minimum', comparison: '>=', limit: 0 } },
+          { field: '/input/turnover', message: 'must be number', params: { keyword: 'type', type: 'number' } },
+        ],
+      },
+    });
+  });
+
+  it('names every unanswered question of a questionnaire at once, each under /input with its text', async () => {
+    const r = await decide('system', 'risk-level', { input: { answers: { 1: 'A' } } });
+    expect(r.statusCode).toBe(400);
+    const { error } = r.json() as { error: { code: string; message: string; details: { field: string; message: string; params: Record<string, unknown> }[] } };
+    const questions = ['2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'];
+    expect(error.details.map((d) => [d.field, d.params.reason, d.params.question])).toEqual(questions.map((q) => [`/input/answers/${q}`, 'unanswered', q]));
+    expect(error.details[0]!.params.text).toEqual({ zh: '您的证券投资资金占家庭总金融资产的比例', en: 'The share of your household\'s total financial assets invested in securities' });
+    expect(error.message).toBe(error.details.map((d) => `${d.field}: ${d.message}`).join('; '));
   });
 
   it('refuses what only the engine can judge, still naming the field under /input', async () => {
     const r = await decide('system', 'suitability', { input: { client: { riskLevel: 'low', assessedAt: '2026-01-15' }, product: { type: 'tulip-bulbs' } }, asOf: FROZEN_NOW.toISOString() });
     expect(r.statusCode).toBe(400);
     const engine = await policy.decide('suitability', { client: { riskLevel: 'low', assessedAt: '2026-01-15' }, product: { type: 'tulip-bulbs' } }, { at: FROZEN_NOW }).catch((e: { details: { message: string }[] }) => e);
-    const message = (engine as { details: { message: string }[] }).details[0]!.message;
-    expect(r.json()).toEqual({ error: { code: 'BAD_INPUT', message: `/input/product/type: ${message}`, details: [{ field: '/input/product/type', message }] } });
+    const { message, params } = (engine as { details: { message: string; params: Record<string, unknown> }[] }).details[0]!;
+    expect(params).toMatchObject({ reason: 'notDeclared', value: 'tulip-bulbs', known: expect.arrayContaining(['money-market-fund']) });
+    expect(r.json()).toEqual({ error: { code: 'BAD_INPUT', message: `/input/product/type: ${message}`, details: [{ field: '/input/product/type', message, params }] } });
   });
 
   it('decides under the policy in force at asOf, and says when there was none', async () => {
@@ -106,7 +128,7 @@ describe('POST /v1/decide/{decision}', () => {
     expect(r.statusCode).toBe(404);
     expect(r.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No policy revision is in force at 1969-12-31T23:59:59.000Z.' } });
     const bad = await decide('system', 'classification', { input: { assets: 1, turnover: 1 }, asOf: 'yesterday' });
-    expect(bad.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/asOf: must match format "date-time"', details: [{ field: '/asOf', message: 'must match format "date-time"' }] } });
+    expect(bad.json()).toEqual({ error: { code: 'BAD_INPUT', message: '/asOf: must match format "date-time"', details: [{ field: '/asOf', message: 'must match format "date-time"', params: { keyword: 'format', format: 'date-time' } }] } });
   });
 
   it('an unknown decision is NOT_FOUND, naming the decisions there are', async () => {
@@ -130,7 +152,7 @@ describe('POST /v1/decide/{decision}/batch', () => {
     expect(lines).toEqual([
       { line: 1, decision: 'classification', output: expect.objectContaining({ class: 'B' }), decisionId: expect.stringMatching(UUID), recorded: false },
       { line: 3, error: { code: 'BAD_INPUT', message: expect.stringMatching(/^Line 3 is not JSON: /), details: [{ field: '', message: 'not JSON' }] } },
-      { line: 4, error: { code: 'BAD_INPUT', message: '/assets: must be >= 0', details: [{ field: '/assets', message: 'must be >= 0' }] } },
+      { line: 4, error: { code: 'BAD_INPUT', message: '/assets: must be >= 0', details: [{ field: '/assets', message: 'must be >= 0', params: { keyword: 'minimum', comparison: '>=', limit: 0 } }] } },
       { line: 5, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Line 5 is longer than 262144 bytes.' } },
       { line: 6, decision: 'classification', output: expect.objectContaining({ class: 'A+' }), decisionId: expect.stringMatching(UUID), recorded: false },
     ]);

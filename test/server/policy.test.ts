@@ -44,7 +44,10 @@ describe('revisions', () => {
     expect(r.json()).toEqual({
       error: {
         code: 'POLICY_INVALID', message: 'The policy set has 1 problem(s); nothing was published.',
-        details: [{ kind: 'classification', file: 'classification', path: '/turnoverThreshold', line, column: 20, code: 'SCHEMA_VIOLATION', message: '/turnoverThreshold must be > 0' }],
+        details: [{
+          kind: 'classification', file: 'classification', path: '/turnoverThreshold', line, column: 20, code: 'SCHEMA_VIOLATION', message: '/turnoverThreshold must be > 0',
+          params: { keyword: 'exclusiveMinimum', comparison: '>', limit: 0 },
+        }],
       },
     });
     expect((await s.call('system', { method: 'GET', url: '/v1/revisions' })).json()).toHaveLength(1);
@@ -80,7 +83,10 @@ describe('POST /v1/validate', () => {
     const r = await s.call('system', { method: 'POST', url: '/v1/validate', payload: { documents: { classification: 'kind: classification\n' } } });
     expect(r.statusCode).toBe(200);
     expect(r.json().valid).toBe(false);
-    expect(r.json().problems[0]).toEqual({ kind: 'classification', file: 'classification', path: '', line: 1, column: 1, code: 'SCHEMA_VIOLATION', message: expect.stringContaining('schemaVersion') });
+    expect(r.json().problems[0]).toEqual({
+      kind: 'classification', file: 'classification', path: '', line: 1, column: 1, code: 'SCHEMA_VIOLATION', message: expect.stringContaining('schemaVersion'),
+      params: { keyword: 'required', missingProperty: 'schemaVersion' },
+    });
   });
 
   it('checks an override against head office\'s bounds, pointing into the override', async () => {
@@ -88,6 +94,11 @@ describe('POST /v1/validate', () => {
     expect(ok.json()).toEqual({ valid: true, problems: [], changes: [{ kind: 'classification', path: '/turnoverThreshold', op: 'change', before: 3, after: 2.5 }] });
     const out = await s.call('headOffice', { method: 'POST', url: '/v1/validate', payload: { branch: '0101', override: 'classification:\n  turnoverThreshold: 0.5\n' } });
     expect(out.json()).toMatchObject({ valid: false, problems: [{ kind: 'classification', file: 'override', line: 2, column: 22, code: 'OVERRIDE_OUT_OF_BOUNDS' }] });
+    // The bound's facts travel beside the English message, for the editor to say in Chinese.
+    expect(out.json().problems[0].params).toEqual({
+      reason: 'relative', value: 0.5, base: 3, relative: 0.5, low: 1.5, high: 4.5,
+      bound: { path: '/turnoverThreshold', label: { zh: '资产周转率阈值', en: 'Turnover threshold' }, relative: 0.5 },
+    });
   });
 
   it('wants exactly one of documents and override, and a branch for an override', async () => {

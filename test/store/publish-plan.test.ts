@@ -52,6 +52,8 @@ describe.each(ENGINES)('publish effects on %s', (engine) => {
     expect(effective.overrideStatus).toBe('suspended');
     // Positioned in the override's own text, at the value the branch wrote.
     expect(effective.problems).toEqual([expect.objectContaining({ file: 'override', code: 'OVERRIDE_BASE_CHANGED', path: '/classification/turnoverThreshold', line: 2, column: 22 })]);
+    // The revisions involved travel as data too, for the editor to say in Chinese.
+    expect(effective.problems[0]!.params).toEqual({ baseRevision: override.baseRevision, revision: published.id });
     expect(threshold(effective.set.documents.get('classification')?.value)).toBe(3.2);
     const entries = (await t.store.audit.list()).slice(-2);
     expect(entries.map((e) => [e.action, e.subject])).toEqual([['revision.publish', `revision:${published.id}`], ['override.suspend', `override:${override.id}`]]);

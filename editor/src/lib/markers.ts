@@ -1,7 +1,9 @@
-// Policy problems from the server (`details: [{kind, path, line, column, code, message}]`, 1-based
-// positions into the YAML that was sent) → marker data for the editor. Positions travel as data:
-// a line is never recovered from a message. The range runs to the end of the token at the
-// position so that a squiggle covers the offending value, not a single character.
+// Policy problems from the server (`details: [{kind, path, line, column, code, message, params?}]`,
+// 1-based positions into the YAML that was sent) → marker data for the editor. Positions travel as
+// data: a line is never recovered from a message. The range runs to the end of the token at the
+// position so that a squiggle covers the offending value, not a single character. A marker's text
+// is the problem's detail in the reader's language when the caller says how (`describe`).
+import type { DiagnosticParams } from '../../../src/policy/diagnostics.ts';
 
 export interface PolicyProblem {
   kind?: string;
@@ -13,7 +15,12 @@ export interface PolicyProblem {
   code: string;
   message: string;
   severity?: 'error' | 'warning';
+  /** The facts the message is made of (docs/messages.md), for saying it in the reader's language. */
+  params?: DiagnosticParams;
 }
+
+/** A problem's text for people: its detail in the reader's language (detail-messages.ts), or the server's message. */
+export type Describe = (p: PolicyProblem) => string;
 
 export interface MarkerData {
   severity: 'error' | 'warning';
@@ -25,6 +32,8 @@ export interface MarkerData {
   code: string;
   /** JSON Pointer of the node, for the problem list beside the editor. */
   path: string;
+  /** The problem the marker shows, for the list beside the editor to explain. */
+  problem?: PolicyProblem;
 }
 
 /** Reads an unknown `details` value into problems, dropping entries that carry no position. */
@@ -43,6 +52,7 @@ export function problemsFrom(details: unknown): PolicyProblem[] {
       code: typeof r.code === 'string' ? r.code : 'PROBLEM',
       message: typeof r.message === 'string' ? r.message : '',
       ...(r.severity === 'warning' ? { severity: 'warning' as const } : {}),
+      ...(r.params !== null && typeof r.params === 'object' && !Array.isArray(r.params) ? { params: r.params as DiagnosticParams } : {}),
     }];
   });
 }
@@ -78,7 +88,7 @@ function tokenEnd(line: string, start: number): number {
 }
 
 /** Clamps a problem's position into the text and widens it to the token there. */
-export function markerFor(text: string, p: PolicyProblem): MarkerData {
+export function markerFor(text: string, p: PolicyProblem, describe: Describe = (q) => q.message): MarkerData {
   const lines = text.split(/\r?\n/);
   const lineNumber = Math.min(Math.max(1, Math.trunc(p.line)), Math.max(1, lines.length));
   const line = lines[lineNumber - 1] ?? '';
@@ -90,9 +100,10 @@ export function markerFor(text: string, p: PolicyProblem): MarkerData {
     startColumn,
     endLineNumber: lineNumber,
     endColumn,
-    message: `${p.message} (${p.code})`,
+    message: `${describe(p)} (${p.code})`,
     code: p.code,
     path: p.path,
+    problem: p,
   };
 }
 
@@ -105,12 +116,13 @@ export function placeProblems(
   text: string,
   problems: readonly PolicyProblem[],
   isElsewhere: (p: PolicyProblem) => boolean = () => false,
+  describe?: Describe,
 ): { markers: MarkerData[]; elsewhere: PolicyProblem[] } {
   const markers: MarkerData[] = [];
   const elsewhere: PolicyProblem[] = [];
   for (const p of problems) {
     if (isElsewhere(p)) elsewhere.push(p);
-    else markers.push(markerFor(text, p));
+    else markers.push(markerFor(text, p, describe));
   }
   markers.sort((a, b) => a.startLineNumber - b.startLineNumber || a.startColumn - b.startColumn);
   return { markers, elsewhere };

@@ -1,11 +1,12 @@
 // Decision console: choose a decision, fill its input in a form generated from the decision's
 // input schema (or as JSON), decide through the API with explain, and read the outcome and the
 // rules it rests on; clicking a rule opens its YAML at the rule's line beside the trace.
-import type { DecisionAnswer } from '../api.ts';
+import { ApiError, type DecisionAnswer } from '../api.ts';
 import { DECISIONS, KINDS, SCHEMAS, parseDocuments, type App } from '../app.ts';
 import { busy, field, h, notice, progress, replace } from '../dom.ts';
 import { formatValue } from '../lib/diff.ts';
 import { buildInput, formFields, valueKey, valuesFromInput, type Field, type FormValues } from '../lib/form.ts';
+import { inputProblems } from '../lib/input-problems.ts';
 import { localise } from '../lib/labels.ts';
 import { localiseDescriptions } from '../lib/override-schema.ts';
 import { conditionText, outputRows, traceSteps, visibleSteps, type TraceStep } from '../lib/trace.ts';
@@ -135,6 +136,21 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       h('ul', { class: 'conditions' }, s.conditions.map((c) => h('li', { class: c.result === false ? 'no' : 'yes' }, c.result === false ? '✗ ' : '✓ ', conditionText(c))))))));
   }
 
+  /** Every problem of a refused input at once, in the reader's language, each also beside its field. */
+  function showInputProblems(err: ApiError): boolean {
+    const problems = inputProblems(err.details, fields, app.lang);
+    if (problems.length === 0) return false;
+    if (mode === 'form') {
+      for (const p of problems) {
+        const box = p.at ? inputHost.querySelector(`[data-path="${CSS.escape(p.at)}"] .field-error`) : null;
+        if (box) box.append(h('span', { class: 'problem-line' }, p.text));
+      }
+    }
+    replace(status, h('div', { class: 'notice error', role: 'alert', id: 'console-input-problems' },
+      h('strong', {}, t('error.BAD_INPUT')), h('ul', {}, problems.map((p) => h('li', { 'data-at': p.at ?? '' }, p.text)))));
+    return true;
+  }
+
   run.addEventListener('click', () => {
     replace(status);
     inputHost.querySelectorAll('.field-error').forEach((e) => replace(e));
@@ -157,7 +173,9 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       try {
         last = await app.api.decide(decision, { input, explain: true, ...(branch.value.trim() ? { branch: branch.value.trim() } : {}) });
         renderAnswer(last);
-      } catch (err) { replace(status, app.error(err)); }
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 'BAD_INPUT' && showInputProblems(err))) replace(status, app.error(err));
+      }
     });
   });
   select.addEventListener('change', () => chooseDecision(select.value));

@@ -17,7 +17,7 @@ import { diffEditor, onMarkersChanged, schemaMarkers, setServerMarkers, yamlEdit
 import { prepareSchemas, setOverrideSchema } from '../monaco/setup.ts';
 import { reasonList } from './effects.ts';
 import { impactPanel } from './impact.ts';
-import { fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
+import { describeIn, fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
 import { proposalTable } from './proposal-list.ts';
 import { timelinePanel } from './timeline.ts';
 
@@ -146,7 +146,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       const { valid, problems } = await validationOutcome(app.api.validateOverride(branch!, text, mine.signal));
       serverValid = valid;
       if (mine.signal.aborted) return;
-      const placed = placeProblems(text, problems, (p) => fileKind(p, KINDS) !== undefined);
+      const placed = placeProblems(text, problems, (p) => fileKind(p, KINDS) !== undefined, describeIn(app, policy.parsed));
       serverMarkers = placed.markers;
       elsewhere = placed.elsewhere;
       setServerMarkers(model, placed.markers);
@@ -248,7 +248,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
       } catch (err) {
         const problems = err instanceof ApiError ? problemsFrom(err.details) : [];
         if (problems.length > 0) {
-          const placed = placeProblems(model.getValue(), problems, (p) => fileKind(p, KINDS) !== undefined);
+          const placed = placeProblems(model.getValue(), problems, (p) => fileKind(p, KINDS) !== undefined, describeIn(app, policy.parsed));
           serverMarkers = placed.markers; elsewhere = placed.elsewhere; serverValid = false;
           setServerMarkers(model, placed.markers);
           showProblems();

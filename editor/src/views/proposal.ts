@@ -10,6 +10,7 @@ import { confirmThen, field, formatTime, h, isoFromLocal, notice, progress, repl
 import { changeRows, describePath, formatValue, patchRows, relativeChange, type ChangeRow } from '../lib/diff.ts';
 import { applyPatchToYaml, parseOverride } from '../lib/effective.ts';
 import { fileKind, placeProblems, problemsFrom } from '../lib/markers.ts';
+import { describeIn } from './problems.ts';
 import { localiseDescriptions } from '../lib/override-schema.ts';
 import { historyRows, proposalActions, proposalBadge, rebaseRequested } from '../lib/proposal-state.ts';
 import { diffEditor, type Disposer } from '../monaco/editors.ts';
@@ -59,9 +60,10 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
   void app.api.validateOverride(proposal.branch, proposal.override).then((res) => {
     const problems = problemsFrom(res.problems);
     const placed = placeProblems(proposal.override, problems, (p) => fileKind(p, KINDS) !== undefined);
+    const detail = describeIn(app, parsed);
     replace(bounds, problems.length === 0 && res.valid ? notice('ok', t('boundsOk'))
-      : h('ul', { class: 'problems' }, [...placed.markers.map((m) => h('li', {}, t('problemAt', { line: m.startLineNumber, column: m.startColumn }), ' ', h('code', {}, m.code), ' ', m.message)),
-        ...placed.elsewhere.map((p) => h('li', {}, h('code', {}, p.code), ' ', p.message))]));
+      : h('ul', { class: 'problems' }, [...placed.markers.map((m) => h('li', { title: m.problem?.message ?? '' }, t('problemAt', { line: m.startLineNumber, column: m.startColumn }), ' ', h('code', {}, m.code), ' ', m.problem ? detail(m.problem) : m.message)),
+        ...placed.elsewhere.map((p) => h('li', { title: p.message }, h('code', {}, p.code), ' ', detail(p)))]));
   }).catch((err: unknown) => replace(bounds, app.error(err)));
 
   // Head office's policy (left) and with the proposal applied (right), kind by kind.

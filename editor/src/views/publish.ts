@@ -13,7 +13,7 @@ import { localiseDescriptions } from '../lib/override-schema.ts';
 import { editorOn, onMarkersChanged, schemaMarkers, setServerMarkers, yamlModel, type Disposer } from '../monaco/editors.ts';
 import { prepareSchemas, type monaco } from '../monaco/setup.ts';
 import { effectsTable } from './effects.ts';
-import { fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
+import { describeIn, fromSchemaMarkers, problemCount, renderProblems } from './problems.ts';
 import { timelinePanel } from './timeline.ts';
 
 const DRAFTS = 'zhidu.draft.publish';
@@ -145,7 +145,7 @@ export async function render(app: App, root: HTMLElement, params: string[]): Pro
     serverMarkers.clear();
     for (const [k, list] of problemsByKind(problems, kind)) {
       const m = models.get(k) ?? modelOf(k);
-      serverMarkers.set(k, placeProblems(docs[k] ?? m.getValue(), list).markers);
+      serverMarkers.set(k, placeProblems(docs[k] ?? m.getValue(), list, undefined, describeIn(app, policy.parsed)).markers);
     }
     for (const [k, m] of models) setServerMarkers(m, serverMarkers.get(k) ?? []);
     showTabs();

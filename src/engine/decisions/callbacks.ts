@@ -56,7 +56,7 @@ function ruleOf(policy: PolicyView, id: string, type: CallbackType): RuleSpec {
 function requireEventDates(policy: PolicyView, doc: CallbacksDoc): void {
   const diagnostics: Diagnostic[] = Object.entries(doc.types).flatMap(([id, type]): Diagnostic[] => {
     if (!('after' in type.due) || (EVENT_DATES as readonly string[]).includes(type.due.after)) return [];
-    return [{ ...policy.source('callbacks', childPointer('/types', id, 'due', 'after')), kind: 'callbacks', severity: 'error', code: 'REFERENCE_UNRESOLVED', message: `The callbacks decision reads no date "${type.due.after}"; it reads ${EVENT_DATES.join(', ')}.` }];
+    return [{ ...policy.source('callbacks', childPointer('/types', id, 'due', 'after')), kind: 'callbacks', severity: 'error', code: 'REFERENCE_UNRESOLVED', message: `The callbacks decision reads no date "${type.due.after}"; it reads ${EVENT_DATES.join(', ')}.`, params: { reason: 'notReadDate', value: type.due.after, known: EVENT_DATES } }];
   });
   if (diagnostics.length > 0) throw new PolicyCompileError(diagnostics);
 }
@@ -95,7 +95,7 @@ export const callbacks: DecisionDefinition = {
         for (const e of EVENT_DATES) if (input[e] !== undefined) dates[e] = parseInstant(String(input[e]), offset);
         const completed: Record<string, Date> = {};
         for (const [id, when] of Object.entries((input.completed as Record<string, string> | undefined) ?? {})) {
-          if (!Object.prototype.hasOwnProperty.call(doc.types, id)) throw badInput(childPointer('/completed', id), `"${id}" is not a callback type; types: ${Object.keys(doc.types).join(', ')}`);
+          if (!Object.prototype.hasOwnProperty.call(doc.types, id)) throw badInput(childPointer('/completed', id), `"${id}" is not a callback type; types: ${Object.keys(doc.types).join(', ')}`, { reason: 'notDeclared', value: id, known: Object.keys(doc.types) });
           completed[id] = parseInstant(when, offset);
         }
         const vipTier = vipTierOf(input.vipTier, vip);

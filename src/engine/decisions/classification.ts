@@ -15,10 +15,10 @@ export function turnoverOf(input: Record<string, unknown>): number {
   if (typeof input.tradingVolume === 'number' && typeof input.averageAssets === 'number') {
     if (input.averageAssets === 0) return 0;
     const turnover = input.tradingVolume / input.averageAssets;
-    if (!Number.isFinite(turnover)) throw badInput('/averageAssets', 'is too small for tradingVolume: the turnover they give is not a finite number');
+    if (!Number.isFinite(turnover)) throw badInput('/averageAssets', 'is too small for tradingVolume: the turnover they give is not a finite number', { reason: 'turnoverNotFinite' });
     return turnover;
   }
-  throw badInput('/turnover', 'is required (or give both tradingVolume and averageAssets to derive it)');
+  throw badInput('/turnover', 'is required (or give both tradingVolume and averageAssets to derive it)', { reason: 'turnoverRequired' });
 }
 
 export const classification: DecisionDefinition = {
@@ -50,7 +50,7 @@ export const classification: DecisionDefinition = {
         const turnover = turnoverOf(input);
         const { fired, trace } = yield* runner.steps({ assets: input.assets, turnover }, ctx.explain);
         const rule = fired[0];
-        if (!rule) throw badInput('/assets', 'no asset tier covers this value');
+        if (!rule) throw badInput('/assets', 'no asset tier covers this value', { reason: 'noRule' });
         const { class: cls, tier, group } = rule.event.params as { class: string; tier: string; group: 'high' | 'low' };
         const output = {
           class: cls,

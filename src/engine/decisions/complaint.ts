@@ -16,7 +16,7 @@ import { RuleRunner, type RuleSpec } from '../rules.ts';
 export function calendarFrom(policy: PolicyView, kind: PolicyKind, from: string): Calendar {
   const data = policy.doc<{ calendar?: CalendarData }>(from as PolicyKind).calendar;
   if (!data) {
-    throw new PolicyCompileError([{ ...policy.source(kind, '/calendarFrom'), kind, severity: 'error', code: 'REFERENCE_UNRESOLVED', message: `The ${from} document holds no calendar.` }]);
+    throw new PolicyCompileError([{ ...policy.source(kind, '/calendarFrom'), kind, severity: 'error', code: 'REFERENCE_UNRESOLVED', message: `The ${from} document holds no calendar.`, params: { reason: 'noCalendar', value: from } }]);
   }
   return buildCalendar(data);
 }
@@ -26,7 +26,7 @@ export function onCalendar<T>(field: string, compute: () => T): T {
   try {
     return compute();
   } catch (err) {
-    if (err instanceof CalendarRangeError) throw badInput(field, err.message);
+    if (err instanceof CalendarRangeError) throw badInput(field, err.message, { reason: 'outsideCalendar', value: err.day, from: err.from, to: err.to });
     throw err;
   }
 }
@@ -72,11 +72,11 @@ export const complaint: DecisionDefinition = {
         const severity = chosen.fired[0]?.event.params?.severity as string | undefined;
         if (severity === undefined) {
           const known = Object.entries(doc.severities).map(([id, s]) => `${id} (${s.label.zh})`).join(', ');
-          throw badInput('/severity', `"${given}" is not a known severity; known: ${known}`);
+          throw badInput('/severity', `"${given}" is not a known severity; known: ${known}`, { reason: 'notDeclared', value: String(given), known: Object.keys(doc.severities) });
         }
         const extensionDays = (input.extensionDays as number | undefined) ?? 0;
         if (extensionDays > doc.extension.maxDays) {
-          throw badInput('/extensionDays', `an extension adds at most ${doc.extension.maxDays} days; ${extensionDays} were given`);
+          throw badInput('/extensionDays', `an extension adds at most ${doc.extension.maxDays} days; ${extensionDays} were given`, { reason: 'tooMany', value: extensionDays, limit: doc.extension.maxDays });
         }
         const level = doc.severities[severity]!;
         const receivedAt = parseInstant(String(input.receivedAt), cal.offsetMinutes);

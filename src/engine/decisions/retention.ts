@@ -41,7 +41,7 @@ export const retention: DecisionDefinition = {
         if (input.class !== undefined) {
           cls = catalogueId(classes, String(input.class), '/class', 'client class');
         } else {
-          if (input.assets === undefined) throw badInput('/class', 'is required (or give the classification inputs: assets and turnover)');
+          if (input.assets === undefined) throw badInput('/class', 'is required (or give the classification inputs: assets and turnover)', { reason: 'classRequired' });
           const decided = yield* ctx.decide('classification', input);
           cls = String(decided.output.class);
           upstream.push(...(decided.trace ?? []));

@@ -1,7 +1,8 @@
 // risk-level: scores a filled-in questionnaire and places the client in a risk level. The score
 // is plain arithmetic over the policy's option scores; the level is chosen on json-rules-engine
 // (one rule per score band, and the lowest-category rule ranked above them).
-import { badInput } from '../../errors.ts';
+import { badInput, badInputs, type InputProblem } from '../../errors.ts';
+import type { DiagnosticParams } from '../../policy/diagnostics.ts';
 import type { Question, RiskQuestionnaireDoc } from '../../policy/model/risk-questionnaire.ts';
 import { childPointer } from '../../policy/pointer.ts';
 import { labelled, type DecisionDefinition } from '../decision.ts';
@@ -10,24 +11,49 @@ import { RuleRunner, type RuleSpec } from '../rules.ts';
 
 const LOWEST_CATEGORY_RULE = 'lowestCategory';
 
-/** Options chosen for one question, or BAD_INPUT naming the question. */
-function chosenOptions(qid: string, question: Question, answer: unknown): string[] {
-  const fail = (message: string) => badInput(childPointer('/answers', qid), message);
-  if (answer === undefined) throw fail(`question ${qid} is not answered; every question must be`);
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Options chosen for one question, or what is wrong with its answer (naming the question and its text). */
+function chosenOptions(qid: string, question: Question, answer: unknown): string[] | InputProblem {
+  const fail = (reason: string, message: string, facts: DiagnosticParams = {}): InputProblem => ({
+    field: childPointer('/answers', qid),
+    message: `question ${qid} (“${question.text.en}”) ${message}`,
+    params: { reason, question: qid, text: { zh: question.text.zh, en: question.text.en }, ...facts },
+  });
+  if (answer === undefined) return fail('unanswered', 'is not answered');
   const chosen = Array.isArray(answer) ? answer.map(String) : [String(answer)];
-  if (chosen.length === 0) throw fail(`question ${qid} needs an option`);
-  if (!question.multiple && chosen.length > 1) throw fail(`question ${qid} is single choice; choose one option, not ${chosen.length}`);
-  const unknown = chosen.find((o) => !Object.prototype.hasOwnProperty.call(question.options, o));
-  if (unknown !== undefined) throw fail(`"${unknown}" is not an option of question ${qid} (${Object.keys(question.options).join(', ')})`);
+  if (chosen.length === 0) return fail('empty', 'needs an option');
+  if (!question.multiple && chosen.length > 1) return fail('singleChoice', `is single choice: choose one option, not ${chosen.length}`, { count: chosen.length });
+  const unknown = chosen.find((o) => !has(question.options, o));
+  const known = Object.keys(question.options);
+  if (unknown !== undefined) return fail('unknownOption', `has no option "${unknown}" (${known.join(', ')})`, { value: unknown, known });
   return chosen;
+}
+
+/**
+ * Everything wrong with a set of answers, question by question and then every answer to no
+ * question: the careful pass, taken only once the quick one has met a problem.
+ */
+export function answerProblems(doc: RiskQuestionnaireDoc, answers: Record<string, unknown>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const [qid, question] of Object.entries(doc.questions)) {
+    const read = chosenOptions(qid, question, has(answers, qid) ? answers[qid] : undefined);
+    if (!Array.isArray(read)) problems.push(read);
+  }
+  const known = Object.keys(doc.questions);
+  for (const extra of Object.keys(answers).filter((k) => !has(doc.questions, k))) {
+    problems.push({ field: childPointer('/answers', extra), message: `there is no question ${extra} (questions: ${known.join(', ')})`, params: { reason: 'noQuestion', question: extra, known } });
+  }
+  return problems;
 }
 
 export type Scorer = (answers: Record<string, unknown>) => { perQuestion: Record<string, number>; score: number };
 
 /**
- * Scores answers to the questionnaire: each question's points and the total; any missing, unknown
- * or extra answer is BAD_INPUT. Built once per policy: one known option, as a letter or a list of
- * one (as CSV cells arrive), costs one map lookup; anything else takes the careful path.
+ * Scores answers to the questionnaire: each question's points and the total; missing, unknown
+ * or extra answers are one BAD_INPUT naming every one of them. Built once per policy: one known
+ * option, as a letter or a list of one (as CSV cells arrive), costs one map lookup; anything
+ * else takes the careful path.
  */
 export function questionScorer(doc: RiskQuestionnaireDoc): Scorer {
   const questions = Object.entries(doc.questions).map(([id, question]) => ({
@@ -36,7 +62,6 @@ export function questionScorer(doc: RiskQuestionnaireDoc): Scorer {
     sum: question.multiple === 'sum',
     scores: new Map(Object.entries(question.options).map(([o, option]) => [o, option.score ?? 0])),
   }));
-  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   return (answers) => {
     const perQuestion: Record<string, number> = {};
     let score = 0;
@@ -45,17 +70,16 @@ export function questionScorer(doc: RiskQuestionnaireDoc): Scorer {
       const only = Array.isArray(answer) && answer.length === 1 ? answer[0] : answer;
       let points = typeof only === 'string' ? q.scores.get(only) : undefined;
       if (points === undefined) {
-        const scores = chosenOptions(q.id, q.question, answer).map((o) => q.scores.get(o)!);
+        const chosen = chosenOptions(q.id, q.question, answer);
+        if (!Array.isArray(chosen)) throw badInputs(answerProblems(doc, answers));
+        const scores = chosen.map((o) => q.scores.get(o)!);
         points = q.sum ? scores.reduce((a, s) => a + s, 0) : Math.max(...scores);
       }
       perQuestion[q.id] = points;
       score += points;
     }
     // Every question is answered by now, so more keys than questions means one is extra.
-    if (Object.keys(answers).length > questions.length) {
-      const extra = Object.keys(answers).find((k) => !has(doc.questions, k))!;
-      throw badInput(childPointer('/answers', extra), `there is no question ${extra} (questions: ${Object.keys(doc.questions).join(', ')})`);
-    }
+    if (Object.keys(answers).length > questions.length) throw badInputs(answerProblems(doc, answers));
     return { perQuestion, score };
   };
 }
@@ -95,7 +119,7 @@ export function dateAt(at: Date, utcOffset: string): string {
  */
 export function validUntil(doc: RiskQuestionnaireDoc, assessedAt: string, field = '/assessedAt'): string {
   const until = addMonths(assessedAt, doc.validity.months);
-  if (!FOUR_DIGIT_DATE.test(until)) throw badInput(field, 'is too late: the assessment would hold until after 9999-12-31');
+  if (!FOUR_DIGIT_DATE.test(until)) throw badInput(field, 'is too late: the assessment would hold until after 9999-12-31', { reason: 'tooLate' });
   return until;
 }
 
@@ -136,7 +160,7 @@ export const riskLevel: DecisionDefinition = {
         const { fired, trace } = yield* runner.steps({ score: points, lowestCategory }, ctx.explain);
         const chosen = fired[0];
         const band = fired.find((r) => r.id !== LOWEST_CATEGORY_RULE);
-        if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${points}`);
+        if (!chosen || !band) throw badInput('/answers', `no risk level covers the score ${points}`, { reason: 'noRule', value: points });
         const level = String(chosen.event.params!.level);
         const scoreLevel = String(band.event.params!.level);
         const output = {

@@ -15,26 +15,26 @@ type Mode = 'scores' | 'survey';
 
 /** Indicator id → score 0–100, from whichever of scores / survey the input gives. */
 function scoresOf(doc: SatisfactionDoc, input: Record<string, unknown>): { mode: Mode; scores: Map<string, number>; answers: Map<string, number> } {
-  if (input.scores !== undefined && input.survey !== undefined) throw badInput('/survey', 'give either scores or survey answers, not both');
+  if (input.scores !== undefined && input.survey !== undefined) throw badInput('/survey', 'give either scores or survey answers, not both', { reason: 'both' });
   const mode: Mode | undefined = input.scores !== undefined ? 'scores' : input.survey !== undefined ? 'survey' : undefined;
-  if (!mode) throw badInput('/scores', `is required (or give survey answers): one entry per indicator (${Object.keys(doc.indicators).join(', ')})`);
+  if (!mode) throw badInput('/scores', `is required (or give survey answers): one entry per indicator (${Object.keys(doc.indicators).join(', ')})`, { reason: 'scoresRequired', known: Object.keys(doc.indicators) });
   const given = input[mode] as Record<string, number>;
   const scores = new Map<string, number>();
   const answers = new Map<string, number>();
   for (const [key, value] of Object.entries(given)) {
     const field = childPointer(`/${mode}`, key);
     const id = catalogueId(doc.indicators, key, field, 'indicator');
-    if (scores.has(id)) throw badInput(field, `indicator "${id}" is given twice`);
+    if (scores.has(id)) throw badInput(field, `indicator "${id}" is given twice`, { reason: 'twice', value: id });
     if (mode === 'scores') scores.set(id, value);
     else {
       const score = Object.prototype.hasOwnProperty.call(doc.survey.scale, String(value)) ? doc.survey.scale[String(value)] : undefined;
-      if (score === undefined) throw badInput(field, `${value} is not an answer on the ${doc.survey.label.zh} scale (${Object.keys(doc.survey.scale).join(', ')})`);
+      if (score === undefined) throw badInput(field, `${value} is not an answer on the ${doc.survey.label.zh} scale (${Object.keys(doc.survey.scale).join(', ')})`, { reason: 'notOnScale', value: String(value), known: Object.keys(doc.survey.scale) });
       scores.set(id, score);
       answers.set(id, value);
     }
   }
   const missing = Object.keys(doc.indicators).find((id) => !scores.has(id));
-  if (missing !== undefined) throw badInput(childPointer(`/${mode}`, missing), `is required: every indicator is scored (${doc.indicators[missing]!.label.zh})`);
+  if (missing !== undefined) throw badInput(childPointer(`/${mode}`, missing), `is required: every indicator is scored (${doc.indicators[missing]!.label.zh})`, { reason: 'indicatorRequired', value: missing, label: { zh: doc.indicators[missing]!.label.zh, en: doc.indicators[missing]!.label.en } });
   return { mode, scores, answers };
 }
 
@@ -74,7 +74,7 @@ export const satisfaction: DecisionDefinition = {
 
         const { fired, trace } = yield* runner.steps({ total }, ctx.explain);
         const rule = fired[0];
-        if (!rule) throw badInput(`/${mode}`, `no grade of the policy covers a total of ${total}`);
+        if (!rule) throw badInput(`/${mode}`, `no grade of the policy covers a total of ${total}`, { reason: 'noRule', value: total });
         const output = {
           total,
           grade: rule.id,

@@ -28,16 +28,16 @@ export const servicePackage: DecisionDefinition = {
         let cls = input.class as string | undefined;
         let upstream: TraceStep[] = [];
         if (cls === undefined) {
-          if (input.assets === undefined) throw badInput('/class', 'is required (or give the classification inputs: assets and turnover)');
+          if (input.assets === undefined) throw badInput('/class', 'is required (or give the classification inputs: assets and turnover)', { reason: 'classRequired' });
           const decided = yield* ctx.decide('classification', input);
           cls = String(decided.output.class);
           upstream = decided.trace ?? [];
         } else if (!Object.prototype.hasOwnProperty.call(classes, cls)) {
-          throw badInput('/class', `"${cls}" is not a class of the classification policy (${Object.keys(classes).join(', ')})`);
+          throw badInput('/class', `"${cls}" is not a class of the classification policy (${Object.keys(classes).join(', ')})`, { reason: 'notDeclared', value: cls, known: Object.keys(classes) });
         }
         const { fired, trace } = yield* runner.steps({ class: cls }, ctx.explain);
         const rule = fired[0];
-        if (!rule) throw badInput('/class', `no service package serves class "${cls}"`);
+        if (!rule) throw badInput('/class', `no service package serves class "${cls}"`, { reason: 'noRule', value: cls });
         const pkg = doc.packages[rule.id]!;
         const output = outputs.get(cls, () => ({
           class: cls,

@@ -21,7 +21,7 @@ function nameIndex(entries: Record<string, { label: { zh: string }; aliases?: st
 
 function resolve(index: ReadonlyMap<string, string>, name: string, field: string, what: string): string {
   const id = index.get(name);
-  if (id === undefined) throw badInput(field, `"${name}" is not a known ${what} (${[...new Set(index.values())].join(', ')})`);
+  if (id === undefined) throw badInput(field, `"${name}" is not a known ${what} (${[...new Set(index.values())].join(', ')})`, { reason: 'notDeclared', value: name, known: [...new Set(index.values())] });
   return id;
 }
 
@@ -57,7 +57,7 @@ export const suitability: DecisionDefinition = {
           : doc.productTypes[typeId!]!.level;
 
         const today = dateAt(ctx.at, questionnaire.validity.utcOffset);
-        if (client.assessedAt > today) throw badInput('/client/assessedAt', `${client.assessedAt} is after the decision date ${today}`);
+        if (client.assessedAt > today) throw badInput('/client/assessedAt', `${client.assessedAt} is after the decision date ${today}`, { reason: 'afterToday', value: client.assessedAt, today });
         const until = validUntil(questionnaire, client.assessedAt, '/client/assessedAt');
         const allowed = doc.matching[clientLevel] ?? [];
         const facts = {

@@ -36,7 +36,7 @@ export const tradingStyle: DecisionDefinition = {
         const activities = given.map((a, i) => catalogueId(doc.activities, a, () => childPointer('/activities', i), 'activity'));
         const { fired, trace } = yield* runner.steps({ avgHoldingDays: input.avgHoldingDays, [ACTIVITIES_FACT]: activities }, ctx.explain);
         const chosen = fired[0];
-        if (!chosen) throw badInput('/avgHoldingDays', 'no trading-style rule applies to this client');
+        if (!chosen) throw badInput('/avgHoldingDays', 'no trading-style rule applies to this client', { reason: 'noRule' });
         const style = String(chosen.event.params!.style);
         const rule = doc.rules[chosen.id]!;
         const output = {

@@ -69,7 +69,7 @@ export const valueSegment: DecisionDefinition = {
         const futureValue: ValueLevel = held.future.length > 0 ? 'high' : 'low';
         const second = yield* grid.steps({ currentValue, futureValue }, ctx.explain);
         const cell = second.fired[0];
-        if (!cell) throw badInput('', 'no grid cell of the value-segment policy applies');
+        if (!cell) throw badInput('', 'no grid cell of the value-segment policy applies', { reason: 'noRule' });
         const segment = String(cell.event.params!.segment);
         const occupation = typeof facts[OCCUPATION_FACT] === 'string' ? facts[OCCUPATION_FACT] : undefined;
         // The output follows from the cell, the criteria held, the occupation and the unknown facts.

@@ -17,7 +17,7 @@ export function checkVipTiers(conditions: readonly { condition: Condition; path:
   const vip = ctx.documents.get('vip') as VipDoc | undefined;
   if (!vip) return [];
   return conditions.flatMap(({ condition, path }) =>
-    checkComparedIds(condition, VIP_TIER_FACT, path, Object.keys(vip.tiers), 'a VIP tier of the vip policy', [NO_TIER]));
+    checkComparedIds(condition, VIP_TIER_FACT, path, Object.keys(vip.tiers), 'a VIP tier of the vip policy', [NO_TIER], { of: 'vip', in: '/tiers' }));
 }
 
 function checkItems(items: readonly string[], catalogue: CallbacksDoc['items'], path: string): Problem[] {
@@ -25,6 +25,7 @@ function checkItems(items: readonly string[], catalogue: CallbacksDoc['items'], 
     path: childPointer(path, i),
     code: 'REFERENCE_UNRESOLVED' as const,
     message: `Item "${item}" is not in the items catalogue (${Object.keys(catalogue).join(', ')}).`,
+    params: { reason: 'notDeclared', value: item, known: Object.keys(catalogue), in: '/items' },
   }]);
 }
 
@@ -42,6 +43,7 @@ export function checkCallbacks(doc: CallbacksDoc, ctx: CheckContext): Problem[] 
           path: `${at}/due/after`,
           code: 'REFERENCE_UNRESOLVED',
           message: `"${type.due.after}" is not a declared date fact (a boolean fact, true when that date is given); declared: ${Object.entries(doc.facts).filter(([, f]) => f.type === 'boolean').map(([n]) => n).join(', ')}.`,
+          params: { reason: 'notDateFact', value: type.due.after, known: Object.entries(doc.facts).filter(([, f]) => f.type === 'boolean').map(([n]) => n) },
         });
       }
     }

@@ -21,13 +21,13 @@ export function checkClassification(doc: ClassificationDoc, ctx: CheckContext): 
       const cls = tier.classes[group];
       reached.add(cls);
       if (!Object.prototype.hasOwnProperty.call(doc.classes, cls)) {
-        problems.push({ path: childPointer('/tiers', id, 'classes', group), code: 'CLASS_UNDECLARED', message: `Class "${cls}" is not declared under classes; declared: ${Object.keys(doc.classes).join(', ')}.` });
+        problems.push({ path: childPointer('/tiers', id, 'classes', group), code: 'CLASS_UNDECLARED', message: `Class "${cls}" is not declared under classes; declared: ${Object.keys(doc.classes).join(', ')}.`, params: { reason: 'notDeclared', value: cls, known: Object.keys(doc.classes), in: '/classes' } });
       }
     }
   }
   for (const cls of Object.keys(doc.classes)) {
     if (!reached.has(cls)) {
-      problems.push({ path: childPointer('/classes', cls), code: 'CLASS_UNREACHABLE', message: `Class "${cls}" is declared but no tier and turnover group leads to it.`, atKey: true });
+      problems.push({ path: childPointer('/classes', cls), code: 'CLASS_UNREACHABLE', message: `Class "${cls}" is declared but no tier and turnover group leads to it.`, atKey: true, params: { id: cls } });
     }
   }
 
@@ -36,7 +36,7 @@ export function checkClassification(doc: ClassificationDoc, ctx: CheckContext): 
     const served = new Set(Object.values(packages.packages).flatMap((p) => p.classes));
     for (const cls of Object.keys(doc.classes)) {
       if (!served.has(cls)) {
-        problems.push({ path: childPointer('/classes', cls), code: 'PACKAGE_MISSING', message: `Class "${cls}" has no service package; add it to a package in service-package.`, atKey: true });
+        problems.push({ path: childPointer('/classes', cls), code: 'PACKAGE_MISSING', message: `Class "${cls}" has no service package; add it to a package in service-package.`, atKey: true, params: { id: cls } });
       }
     }
   }

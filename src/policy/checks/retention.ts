@@ -20,7 +20,7 @@ export function checkRetention(doc: RetentionDoc, ctx: CheckContext): Problem[] 
 
   const classification = ctx.documents.get('classification') as ClassificationDoc | undefined;
   if (classification) {
-    problems.push(...checkComparedIds(when.condition, CLASS_FACT, when.path, Object.keys(classification.classes), 'a class of the classification policy'));
+    problems.push(...checkComparedIds(when.condition, CLASS_FACT, when.path, Object.keys(classification.classes), 'a class of the classification policy', [], { of: 'classification', in: '/classes' }));
   }
   problems.push(...checkVipTiers([when], ctx));
 
@@ -30,6 +30,7 @@ export function checkRetention(doc: RetentionDoc, ctx: CheckContext): Problem[] 
       path: '/followUpCallback',
       code: 'REFERENCE_UNRESOLVED',
       message: `"${doc.followUpCallback}" is not a callback type of the callbacks policy (${Object.keys(callbacks.types).join(', ')}).`,
+      params: { reason: 'notDeclared', value: doc.followUpCallback, known: Object.keys(callbacks.types), of: 'callbacks', in: '/types' },
     });
   }
   return problems;

@@ -11,7 +11,7 @@ export function checkRiskQuestionnaire(doc: RiskQuestionnaireDoc, _ctx: CheckCon
   for (const [qid, question] of Object.entries(doc.questions)) {
     for (const [oid, option] of Object.entries(question.options)) {
       if (option.score === undefined) {
-        problems.push({ path: childPointer('/questions', qid, 'options', oid), code: 'OPTION_UNSCORED', message: `Option ${oid} of question ${qid} has no score; every option needs one.`, atKey: true });
+        problems.push({ path: childPointer('/questions', qid, 'options', oid), code: 'OPTION_UNSCORED', message: `Option ${oid} of question ${qid} has no score; every option needs one.`, atKey: true, params: { question: qid, option: oid } });
       }
     }
   }
@@ -22,12 +22,12 @@ export function checkRiskQuestionnaire(doc: RiskQuestionnaireDoc, _ctx: CheckCon
   const banded = checkBands(bands, { from: range?.min ?? Math.min(...bands.map((b) => b.min)), to: range?.max ?? Math.max(...bands.map((b) => b.max)), inclusive: true, noun: 'score band' });
   for (const p of banded) {
     if (p.code !== 'TIER_COVERAGE') problems.push(p);
-    else if (range) problems.push({ ...p, code: 'SCORE_BAND_COVERAGE', message: `${p.message} The questions allow totals from ${range.min} to ${range.max}.` });
+    else if (range) problems.push({ ...p, code: 'SCORE_BAND_COVERAGE', message: `${p.message} The questions allow totals from ${range.min} to ${range.max}.`, params: { ...p.params, low: range.min, high: range.max } });
   }
 
   const level = doc.lowestCategory.level;
   if (!Object.prototype.hasOwnProperty.call(doc.levels, level)) {
-    problems.push({ path: '/lowestCategory/level', code: 'LEVEL_UNDECLARED', message: `Level "${level}" is not declared under levels (${Object.keys(doc.levels).join(', ')}).` });
+    problems.push({ path: '/lowestCategory/level', code: 'LEVEL_UNDECLARED', message: `Level "${level}" is not declared under levels (${Object.keys(doc.levels).join(', ')}).`, params: { reason: 'notDeclared', value: level, known: Object.keys(doc.levels), in: '/levels' } });
   }
   return problems;
 }

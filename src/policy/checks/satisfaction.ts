@@ -11,7 +11,7 @@ export function checkSatisfaction(doc: SatisfactionDoc, _ctx: CheckContext): Pro
   const weights = Object.entries(doc.indicators).map(([id, i]) => `${id} ${i.weight}`);
   const sum = Object.values(doc.indicators).reduce((s, i) => s + i.weight, 0);
   if (Math.abs(sum - WEIGHTS_TOTAL) > 1e-9) {
-    problems.push({ path: '/indicators', code: 'WEIGHTS_SUM', message: `Indicator weights add up to ${sum} (${weights.join(', ')}); they must add up to ${WEIGHTS_TOTAL}.`, atKey: true });
+    problems.push({ path: '/indicators', code: 'WEIGHTS_SUM', message: `Indicator weights add up to ${sum} (${weights.join(', ')}); they must add up to ${WEIGHTS_TOTAL}.`, atKey: true, params: { sum, total: WEIGHTS_TOTAL } });
   }
 
   problems.push(...checkBands(
@@ -26,10 +26,10 @@ export function checkSatisfaction(doc: SatisfactionDoc, _ctx: CheckContext): Pro
     const prev = answers[i - 1];
     const expected = prev === undefined ? 1 : prev + 1;
     if (answer !== expected) {
-      problems.push({ path, code: 'TIER_GAP', message: `The survey scale must run 1, 2, 3, … without gaps; answer ${expected} is missing before ${answer}.`, atKey: true });
+      problems.push({ path, code: 'TIER_GAP', message: `The survey scale must run 1, 2, 3, … without gaps; answer ${expected} is missing before ${answer}.`, atKey: true, params: { reason: 'scaleGap', missing: expected, answer } });
     }
     if (prev !== undefined && doc.survey.scale[answer]! < doc.survey.scale[prev]!) {
-      problems.push({ path, code: 'TIER_ORDER', message: `Answer ${answer} scores ${doc.survey.scale[answer]}, less than answer ${prev} (${doc.survey.scale[prev]}); a better answer never scores less.` });
+      problems.push({ path, code: 'TIER_ORDER', message: `Answer ${answer} scores ${doc.survey.scale[answer]}, less than answer ${prev} (${doc.survey.scale[prev]}); a better answer never scores less.`, params: { reason: 'scaleOrder', answer, score: doc.survey.scale[answer]!, other: prev, otherScore: doc.survey.scale[prev]! } });
     }
   });
   return problems;

@@ -14,15 +14,15 @@ export function checkServicePackage(doc: ServicePackageDoc, ctx: CheckContext): 
     pkg.classes.forEach((cls, i) => {
       const path = childPointer('/packages', id, 'classes', i);
       if (classification && !Object.prototype.hasOwnProperty.call(classification.classes, cls)) {
-        problems.push({ path, code: 'REFERENCE_UNRESOLVED', message: `Class "${cls}" is not declared by the classification policy (${Object.keys(classification.classes).join(', ')}).` });
+        problems.push({ path, code: 'REFERENCE_UNRESOLVED', message: `Class "${cls}" is not declared by the classification policy (${Object.keys(classification.classes).join(', ')}).`, params: { reason: 'notDeclared', value: cls, known: Object.keys(classification.classes), of: 'classification', in: '/classes' } });
       }
       const other = servedBy.get(cls);
-      if (other) problems.push({ path, code: 'CLASS_DUPLICATE_PACKAGE', message: `Class "${cls}" is already served by package "${other}"; a class has exactly one package.` });
+      if (other) problems.push({ path, code: 'CLASS_DUPLICATE_PACKAGE', message: `Class "${cls}" is already served by package "${other}"; a class has exactly one package.`, params: { id: cls, other } });
       else servedBy.set(cls, id);
     });
     const seen = new Set<string>();
     pkg.services.forEach((s, i) => {
-      if (seen.has(s.id)) problems.push({ path: childPointer('/packages', id, 'services', i, 'id'), code: 'REFERENCE_UNRESOLVED', message: `Service "${s.id}" is listed twice in package "${id}".` });
+      if (seen.has(s.id)) problems.push({ path: childPointer('/packages', id, 'services', i, 'id'), code: 'REFERENCE_UNRESOLVED', message: `Service "${s.id}" is listed twice in package "${id}".`, params: { reason: 'listedTwice', value: s.id, id } });
       seen.add(s.id);
     });
   }

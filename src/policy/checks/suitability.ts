@@ -13,25 +13,26 @@ const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
 
 function checkLevels(doc: SuitabilityDoc, clientLevels: readonly string[] | undefined): Problem[] {
   const problems: Problem[] = [];
-  const declared = Object.keys(doc.productLevels).join(', ');
+  const levels = Object.keys(doc.productLevels);
+  const declared = levels.join(', ');
   for (const [id, type] of Object.entries(doc.productTypes)) {
     if (!has(doc.productLevels, type.level)) {
-      problems.push({ path: childPointer('/productTypes', id, 'level'), code: 'LEVEL_UNDECLARED', message: `Product level "${type.level}" is not declared under productLevels (${declared}).` });
+      problems.push({ path: childPointer('/productTypes', id, 'level'), code: 'LEVEL_UNDECLARED', message: `Product level "${type.level}" is not declared under productLevels (${declared}).`, params: { reason: 'notDeclared', value: type.level, known: levels, in: '/productLevels' } });
     }
   }
   for (const [client, allowed] of Object.entries(doc.matching)) {
     allowed.forEach((level, i) => {
       if (!has(doc.productLevels, level)) {
-        problems.push({ path: childPointer('/matching', client, i), code: 'LEVEL_UNDECLARED', message: `Product level "${level}" is not declared under productLevels (${declared}).` });
+        problems.push({ path: childPointer('/matching', client, i), code: 'LEVEL_UNDECLARED', message: `Product level "${level}" is not declared under productLevels (${declared}).`, params: { reason: 'notDeclared', value: level, known: levels, in: '/productLevels' } });
       }
     });
     if (clientLevels && !clientLevels.includes(client)) {
-      problems.push({ path: childPointer('/matching', client), code: 'REFERENCE_UNRESOLVED', message: `"${client}" is not a level of the risk questionnaire (${clientLevels.join(', ')}).`, atKey: true });
+      problems.push({ path: childPointer('/matching', client), code: 'REFERENCE_UNRESOLVED', message: `"${client}" is not a level of the risk questionnaire (${clientLevels.join(', ')}).`, atKey: true, params: { reason: 'notDeclared', value: client, known: clientLevels, of: 'risk-questionnaire', in: '/levels' } });
     }
   }
   for (const client of clientLevels ?? []) {
     if (!has(doc.matching, client)) {
-      problems.push({ path: '/matching', code: 'REFERENCE_UNRESOLVED', message: `Client level "${client}" of the risk questionnaire has no entry under matching.`, atKey: true });
+      problems.push({ path: '/matching', code: 'REFERENCE_UNRESOLVED', message: `Client level "${client}" of the risk questionnaire has no entry under matching.`, atKey: true, params: { reason: 'noEntry', value: client, of: 'risk-questionnaire', in: '/matching' } });
     }
   }
   return problems;
@@ -47,7 +48,11 @@ function checkMonotonic(doc: SuitabilityDoc, clientLevels: readonly string[]): P
     const lost = [...below].filter(([level]) => !allowed.includes(level));
     if (lost.length > 0) {
       const what = lost.map(([level, by]) => `"${level}" (allowed to "${by}")`).join(', ');
-      problems.push({ path: childPointer('/matching', client), code: 'SUITABILITY_NOT_MONOTONIC', message: `Client level "${client}" does not allow ${what}; a higher client level must allow at least what a lower one does.` });
+      problems.push({
+        path: childPointer('/matching', client), code: 'SUITABILITY_NOT_MONOTONIC',
+        message: `Client level "${client}" does not allow ${what}; a higher client level must allow at least what a lower one does.`,
+        params: { id: client, lost: lost.map(([level, by]) => ({ level, by })) },
+      });
     }
     for (const level of allowed) if (!below.has(level)) below.set(level, client);
   }
@@ -63,7 +68,7 @@ function checkProductNames(doc: SuitabilityDoc): Problem[] {
   const aliases = Object.entries(doc.productTypes).flatMap(([id, type]) => (type.aliases ?? []).map((a, i) => [id, a, childPointer('/productTypes', id, 'aliases', i)] as const));
   for (const [id, name, path] of [...names, ...aliases]) {
     const other = named.get(name);
-    if (other !== undefined && other !== id) problems.push({ path, code: 'REFERENCE_UNRESOLVED', message: `"${name}" already names product type "${other}"; a name must resolve to one type.` });
+    if (other !== undefined && other !== id) problems.push({ path, code: 'REFERENCE_UNRESOLVED', message: `"${name}" already names product type "${other}"; a name must resolve to one type.`, params: { reason: 'nameTaken', value: name, other } });
     else named.set(name, id);
   }
   return problems;
@@ -76,16 +81,16 @@ function checkRules(doc: SuitabilityDoc, clientLevels: readonly string[] | undef
   for (const [name, fact] of Object.entries(doc.facts)) {
     const supplied = SUITABILITY_FACTS[name];
     if (!has(SUITABILITY_FACTS, name) || !supplied) {
-      problems.push({ path: childPointer('/facts', name), code: 'CONDITION_FACT_UNKNOWN', message: `The suitability decision does not supply fact "${name}"; it supplies: ${Object.keys(SUITABILITY_FACTS).join(', ')}.`, atKey: true });
+      problems.push({ path: childPointer('/facts', name), code: 'CONDITION_FACT_UNKNOWN', message: `The suitability decision does not supply fact "${name}"; it supplies: ${Object.keys(SUITABILITY_FACTS).join(', ')}.`, atKey: true, params: { reason: 'notSupplied', value: name, known: Object.keys(SUITABILITY_FACTS) } });
       continue;
     }
     if (fact.type !== supplied) {
-      problems.push({ path: childPointer('/facts', name, 'type'), code: 'CONDITION_VALUE_TYPE', message: `Fact "${name}" is a ${supplied}, not a ${fact.type}.` });
+      problems.push({ path: childPointer('/facts', name, 'type'), code: 'CONDITION_VALUE_TYPE', message: `Fact "${name}" is a ${supplied}, not a ${fact.type}.`, params: { reason: 'factType', fact: name, type: supplied, declared: fact.type } });
       continue;
     }
     const catalogue = catalogues[name];
     fact.values?.forEach((v, i) => {
-      if (catalogue && !catalogue.includes(v)) problems.push({ path: childPointer('/facts', name, 'values', i), code: 'REFERENCE_UNRESOLVED', message: `"${v}" is not one of the ${name} values the policies declare (${catalogue.join(', ')}).` });
+      if (catalogue && !catalogue.includes(v)) problems.push({ path: childPointer('/facts', name, 'values', i), code: 'REFERENCE_UNRESOLVED', message: `"${v}" is not one of the ${name} values the policies declare (${catalogue.join(', ')}).`, params: { reason: 'notDeclared', value: v, known: catalogue, fact: name } });
     });
     facts[name] = catalogue ? { ...fact, values: catalogue } : fact;
   }
@@ -93,10 +98,10 @@ function checkRules(doc: SuitabilityDoc, clientLevels: readonly string[] | undef
     const at = childPointer('/rules', id);
     problems.push(...checkCondition(rule.when, facts, childPointer(at, 'when')));
     if (!has(doc.verdicts, rule.verdict)) {
-      problems.push({ path: childPointer(at, 'verdict'), code: 'REFERENCE_UNRESOLVED', message: `Verdict "${rule.verdict}" is not declared under verdicts (${Object.keys(doc.verdicts).join(', ')}).` });
+      problems.push({ path: childPointer(at, 'verdict'), code: 'REFERENCE_UNRESOLVED', message: `Verdict "${rule.verdict}" is not declared under verdicts (${Object.keys(doc.verdicts).join(', ')}).`, params: { reason: 'notDeclared', value: rule.verdict, known: Object.keys(doc.verdicts), in: '/verdicts' } });
     }
     if (!has(doc.reasons, rule.reason)) {
-      problems.push({ path: childPointer(at, 'reason'), code: 'REFERENCE_UNRESOLVED', message: `Reason "${rule.reason}" is not declared under reasons (${Object.keys(doc.reasons).join(', ')}).` });
+      problems.push({ path: childPointer(at, 'reason'), code: 'REFERENCE_UNRESOLVED', message: `Reason "${rule.reason}" is not declared under reasons (${Object.keys(doc.reasons).join(', ')}).`, params: { reason: 'notDeclared', value: rule.reason, known: Object.keys(doc.reasons), in: '/reasons' } });
     }
   }
   return problems;

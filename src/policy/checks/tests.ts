@@ -9,10 +9,10 @@ export function testCaseProblems(doc: unknown): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   tests.forEach((t, i) => {
-    if (seen.has(t.name)) problems.push({ path: childPointer('/tests', i, 'name'), code: 'TEST_INVALID', message: `Another test case is already named "${t.name}".` });
+    if (seen.has(t.name)) problems.push({ path: childPointer('/tests', i, 'name'), code: 'TEST_INVALID', message: `Another test case is already named "${t.name}".`, params: { reason: 'nameTaken', value: t.name } });
     seen.add(t.name);
     if (t.decision !== undefined && !(DECISION_NAMES as readonly string[]).includes(t.decision)) {
-      problems.push({ path: childPointer('/tests', i, 'decision'), code: 'TEST_INVALID', message: `No decision "${t.decision}"; decisions: ${DECISION_NAMES.join(', ')}.` });
+      problems.push({ path: childPointer('/tests', i, 'decision'), code: 'TEST_INVALID', message: `No decision "${t.decision}"; decisions: ${DECISION_NAMES.join(', ')}.`, params: { reason: 'noDecision', value: t.decision, known: DECISION_NAMES } });
     }
   });
   return problems;

@@ -24,23 +24,23 @@ export function checkTradingStyle(doc: TradingStyleDoc, _ctx: CheckContext): Pro
   for (const [id, rule] of rules) {
     const at = childPointer('/rules', id);
     if (catchAll !== undefined) {
-      problems.push({ path: at, code: 'RULE_UNREACHABLE', message: `Rule "${id}" comes after "${catchAll}", which has no condition and always applies; move "${catchAll}" last.`, atKey: true });
+      problems.push({ path: at, code: 'RULE_UNREACHABLE', message: `Rule "${id}" comes after "${catchAll}", which has no condition and always applies; move "${catchAll}" last.`, atKey: true, params: { id, other: catchAll } });
     } else {
       reached.add(rule.style);
     }
     if (rule.when === undefined) catchAll ??= id;
     else problems.push(...checkCondition(rule.when, facts, childPointer(at, 'when')));
     if (!Object.prototype.hasOwnProperty.call(doc.styles, rule.style)) {
-      problems.push({ path: childPointer(at, 'style'), code: 'CLASS_UNDECLARED', message: `Style "${rule.style}" is not declared under styles; declared: ${Object.keys(doc.styles).join(', ')}.` });
+      problems.push({ path: childPointer(at, 'style'), code: 'CLASS_UNDECLARED', message: `Style "${rule.style}" is not declared under styles; declared: ${Object.keys(doc.styles).join(', ')}.`, params: { reason: 'notDeclared', value: rule.style, known: Object.keys(doc.styles), in: '/styles' } });
     }
   }
   if (catchAll === undefined && rules.length > 0) {
     const [lastId] = rules[rules.length - 1]!;
-    problems.push({ path: childPointer('/rules', lastId), code: 'TIER_COVERAGE', message: `Some clients may match no rule: give the last rule "${lastId}" no condition (drop "when") so that it takes every client the others leave.`, atKey: true });
+    problems.push({ path: childPointer('/rules', lastId), code: 'TIER_COVERAGE', message: `Some clients may match no rule: give the last rule "${lastId}" no condition (drop "when") so that it takes every client the others leave.`, atKey: true, params: { reason: 'noCatchAll', id: lastId } });
   }
   for (const style of Object.keys(doc.styles)) {
     if (!reached.has(style)) {
-      problems.push({ path: childPointer('/styles', style), code: 'CLASS_UNREACHABLE', message: `Style "${style}" is declared but no reachable rule gives it.`, atKey: true });
+      problems.push({ path: childPointer('/styles', style), code: 'CLASS_UNREACHABLE', message: `Style "${style}" is declared but no reachable rule gives it.`, atKey: true, params: { id: style } });
     }
   }
   return problems;

@@ -21,13 +21,13 @@ export function checkValueSegment(doc: ValueSegmentDoc, _ctx: CheckContext): Pro
       const segment = doc.grid[current][future];
       reached.add(segment);
       if (!Object.prototype.hasOwnProperty.call(doc.segments, segment)) {
-        problems.push({ path: childPointer('/grid', current, future), code: 'CLASS_UNDECLARED', message: `Segment "${segment}" is not declared under segments; declared: ${Object.keys(doc.segments).join(', ')}.` });
+        problems.push({ path: childPointer('/grid', current, future), code: 'CLASS_UNDECLARED', message: `Segment "${segment}" is not declared under segments; declared: ${Object.keys(doc.segments).join(', ')}.`, params: { reason: 'notDeclared', value: segment, known: Object.keys(doc.segments), in: '/segments' } });
       }
     }
   }
   for (const segment of Object.keys(doc.segments)) {
     if (!reached.has(segment)) {
-      problems.push({ path: childPointer('/segments', segment), code: 'CLASS_UNREACHABLE', message: `Segment "${segment}" is declared but no grid cell leads to it.`, atKey: true });
+      problems.push({ path: childPointer('/segments', segment), code: 'CLASS_UNREACHABLE', message: `Segment "${segment}" is declared but no grid cell leads to it.`, atKey: true, params: { id: segment } });
     }
   }
   return problems;

@@ -20,6 +20,7 @@ export function checkVip(doc: VipDoc, _ctx: CheckContext): Problem[] {
           path: childPointer('/tiers', id, 'thresholds', metric),
           code: 'THRESHOLD_NOT_INCREASING',
           message: `Tier "${id}" needs ${metric} ${value}, not above the lower tier "${previous.id}" (${previous.value}); list tiers lowest first with strictly increasing thresholds.`,
+          params: { id, metric, value, other: previous.id, otherValue: previous.value },
         });
       }
       previous = { id, value };

@@ -22,28 +22,16 @@ function bufferIo(): CliIo & { out: () => string; err: () => string } {
   };
 }
 
-describe('where the commands find the store', () => {
-  it('DATABASE_URL first, then --data-dir, then ZHIDU_DATA_DIR, then ./data', () => {
-    const url = 'postgres://u@h:5432/db';
-    expect(storeOptionsFrom({ dataDir: '/x' }, { DATABASE_URL: url, ZHIDU_DATA_DIR: '/y' })).toEqual({ databaseUrl: url });
-    expect(storeOptionsFrom({ dataDir: '/x' }, { ZHIDU_DATA_DIR: '/y' })).toEqual({ dataDir: '/x' });
-    expect(storeOptionsFrom({}, { ZHIDU_DATA_DIR: '/y' })).toEqual({ dataDir: '/y' });
-    expect(storeOptionsFrom({}, {})).toEqual({ dataDir: join(process.cwd(), 'data') });
-  });
-});
-
-describe.each(ENGINES)('store commands on %s', (engine) => {
-  const scratch = mkdtempSync('/tmp/zhidu-cli-');
+/**
+ * A store for one describe block's commands, on either engine: a fresh PostgreSQL database
+ * (DATABASE_URL, restored afterwards) or an embedded one in a scratch folder. `zhidu` runs a
+ * command against it through main(); `options` opens it directly.
+ */
+function commandStore(engine: (typeof ENGINES)[number], prefix: string): { zhidu: (...args: string[]) => Promise<{ code: number; out: string; err: string }>; options: () => StoreOptions; scratch: string } {
+  const scratch = mkdtempSync(prefix);
   const dataDir = join(scratch, 'data');
   let options: StoreOptions;
   let savedUrl: string | undefined;
-
-  async function zhidu(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const io = bufferIo();
-    const code = await main([...args, '--data-dir', dataDir], io);
-    return { code, out: io.out(), err: io.err() };
-  }
-
   beforeAll(async () => {
     savedUrl = process.env.DATABASE_URL;
     if (engine === 'postgres') {
@@ -60,6 +48,29 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
     else process.env.DATABASE_URL = savedUrl;
     rmSync(scratch, { recursive: true, force: true });
   });
+  return {
+    async zhidu(...args) {
+      const io = bufferIo();
+      const code = await main([...args, '--data-dir', dataDir], io);
+      return { code, out: io.out(), err: io.err() };
+    },
+    options: () => options,
+    scratch,
+  };
+}
+
+describe('where the commands find the store', () => {
+  it('DATABASE_URL first, then --data-dir, then ZHIDU_DATA_DIR, then ./data', () => {
+    const url = 'postgres://u@h:5432/db';
+    expect(storeOptionsFrom({ dataDir: '/x' }, { DATABASE_URL: url, ZHIDU_DATA_DIR: '/y' })).toEqual({ databaseUrl: url });
+    expect(storeOptionsFrom({ dataDir: '/x' }, { ZHIDU_DATA_DIR: '/y' })).toEqual({ dataDir: '/x' });
+    expect(storeOptionsFrom({}, { ZHIDU_DATA_DIR: '/y' })).toEqual({ dataDir: '/y' });
+    expect(storeOptionsFrom({}, {})).toEqual({ dataDir: join(process.cwd(), 'data') });
+  });
+});
+
+describe.each(ENGINES)('store commands on %s', (engine) => {
+  const { zhidu, options: storeOptions, scratch } = commandStore(engine, '/tmp/zhidu-cli-');
 
   it('publishes rules/, exports it byte for byte, and publishes an edited copy as scheduled', async () => {
     const first = await zhidu('revisions', 'publish', RULES_DIR, '--note', '初版');
@@ -135,7 +146,7 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
     expect(listed.out).not.toContain(token);
     expect(listed.out.trim().split('\n').map((l) => l.split('\t').slice(0, 3))).toEqual([['1', 'head-office', '-'], ['2', 'branch', '0101']]);
 
-    const store = await openStore(options);
+    const store = await openStore(storeOptions());
     expect(await store.tokens.authenticate(token)).toMatchObject({ role: 'head-office', name: 'ci' });
     await store.close();
 
@@ -153,7 +164,7 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
     expect(intact.code).toBe(0);
     expect(intact.out).toMatch(/^audit chain intact: 8 entries; head 8 sha256:/);
 
-    const store = await openStore(options);
+    const store = await openStore(storeOptions());
     await (store as unknown as { db: Db }).db.transaction(async (tx) => {
       await tx.query('set local session_replication_role = replica');
       await tx.query(`update audit set summary = '{"note": "rewritten"}' where seq = 2`);
@@ -166,20 +177,12 @@ describe.each(ENGINES)('store commands on %s', (engine) => {
 });
 
 describe.each(ENGINES)('store integrity commands on %s', (engine) => {
-  const scratch = mkdtempSync('/tmp/zhidu-cli-integrity-');
-  const dataDir = join(scratch, 'data');
-  let options: StoreOptions;
-  let savedUrl: string | undefined;
-
-  async function zhidu(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const io = bufferIo();
-    const code = await main([...args, '--data-dir', dataDir], io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const { zhidu, options: storeOptions, scratch } = commandStore(engine, '/tmp/zhidu-cli-integrity-');
+  afterAll(() => { delete process.env.ZHIDU_INTEGRITY_KEY_FILE; });
 
   /** Statements run as a DBA could, behind the triggers' back. */
   async function tamper(...statements: string[]): Promise<void> {
-    const store = await openStore(options);
+    const store = await openStore(storeOptions());
     try {
       await (store as unknown as { db: Db }).db.transaction(async (tx) => {
         await tx.query('set local session_replication_role = replica');
@@ -189,24 +192,6 @@ describe.each(ENGINES)('store integrity commands on %s', (engine) => {
       await store.close();
     }
   }
-
-  beforeAll(async () => {
-    savedUrl = process.env.DATABASE_URL;
-    if (engine === 'postgres') {
-      process.env.DATABASE_URL = await freshDatabaseUrl();
-      options = { databaseUrl: process.env.DATABASE_URL };
-    } else {
-      delete process.env.DATABASE_URL;
-      options = { dataDir };
-      await (await openStore({ dataDir, loadDataDir: pgliteTemplate() })).close();
-    }
-  });
-  afterAll(() => {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    delete process.env.ZHIDU_INTEGRITY_KEY_FILE;
-    rmSync(scratch, { recursive: true, force: true });
-  });
 
   it('audit verify names a revision whose stored document was edited, and exits 1', async () => {
     expect((await zhidu('revisions', 'publish', RULES_DIR)).code).toBe(0);
@@ -283,7 +268,7 @@ describe.each(ENGINES)('store integrity commands on %s', (engine) => {
       expect((await fz('audit', 'verify', '--against', join(scratch, 'missing.json'))).code).toBe(2);
     } finally {
       delete process.env.ZHIDU_INTEGRITY_KEY_FILE;
-      if (engine === 'postgres') process.env.DATABASE_URL = options.databaseUrl;
+      if (engine === 'postgres') process.env.DATABASE_URL = storeOptions().databaseUrl;
     }
   });
 

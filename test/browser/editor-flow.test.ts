@@ -106,6 +106,9 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await problem.waitFor({ timeout: 20_000 });
     expect(await problem.getAttribute('data-line')).toBe('2');
     expect(await problem.textContent()).toContain('第 2 行第 22 列');
+    // The bound is said in Chinese, by head office's label, without float noise; the English stays in its title.
+    expect(await problem.locator('.detail').textContent()).toBe('资产周转率阈值:9 超出可调范围 1.5 至 4.5(总部取值 3 的 ±50%)');
+    expect(await problem.getAttribute('title')).toMatch(/outside/);
     // The squiggle sits on line 2, under the value.
     const squiggle = page.locator('#override-editor .squiggly-error').first();
     await squiggle.waitFor();
@@ -218,6 +221,10 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('browser editor, whole 
     await page.waitForSelector('#publish-result .notice.warn');
     expect(await page.textContent('#publish-result')).toContain('不能发布');
     expect(await page.getAttribute('#publish-problems button.problem:not([data-code="SCHEMA"])', 'data-line')).toBe(String(THRESHOLD_LINE));
+    // The schema violation is said in Chinese too.
+    const schema = page.locator('#publish-problems button.problem[data-code="SCHEMA_VIOLATION"] .detail');
+    expect(await schema.textContent()).toContain('须大于 0');
+    expect(await schema.textContent()).not.toMatch(/must/);
     await screenshot(page, '07-publish-refused');
     const revisions = await api<unknown[]>(server.base, server.tokens.headOffice, 'GET', '/v1/revisions');
     expect(revisions.body).toHaveLength(1);
